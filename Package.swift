@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// reel: a command-line video compositor that turns a screen recording into a
+/// Douyin-ready 9:16 H.264 MP4. C libraries stay behind `internal import` in
+/// ReelMedia; the CLI only parses and prints.
+let package = Package(
+    name: "reel",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "reel", targets: ["reel"]),
+        .library(name: "ReelKit", targets: ["ReelKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CFFmpeg",
+            path: "Sources/CFFmpeg",
+            pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavfilter-dev",
+                              "libswscale-dev", "libswresample-dev", "libavutil-dev"])]
+        ),
+        .target(
+            name: "CReelShims",
+            dependencies: ["CFFmpeg"],
+            path: "Sources/CReelShims"
+        ),
+        .target(
+            name: "ReelMedia",
+            dependencies: ["CFFmpeg", "CReelShims"],
+            path: "Sources/ReelMedia"
+        ),
+        .target(
+            name: "ReelKit",
+            dependencies: ["ReelMedia"],
+            path: "Sources/ReelKit"
+        ),
+        .executableTarget(
+            name: "reel",
+            dependencies: [
+                "ReelKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/reel"
+        ),
+        .testTarget(name: "ReelMediaTests", dependencies: ["ReelMedia"], path: "Tests/ReelMediaTests"),
+        .testTarget(name: "ReelKitTests", dependencies: ["ReelKit", "ReelMedia"], path: "Tests/ReelKitTests"),
+        .testTarget(name: "ReelCLITests", dependencies: ["reel"], path: "Tests/ReelCLITests"),
+    ],
+    swiftLanguageModes: [.v5]
+)

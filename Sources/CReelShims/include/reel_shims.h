@@ -1,0 +1,31 @@
+#ifndef REEL_SHIMS_H
+#define REEL_SHIMS_H
+// Small C helpers for what Swift cannot import from libav: function-like macros,
+// compound-literal constants and va_list callbacks. Every symbol is prefixed reel_.
+#include <stdint.h>
+
+struct AVChannelLayout;
+struct AVStream;
+struct AVFrame;
+
+/// AVERROR(e) is a function-like macro; Swift cannot call it.
+int reel_averror(int posix_errno);
+/// AVERROR_EOF is built with FFERRTAG, a macro.
+int reel_averror_eof(void);
+/// AV_NOPTS_VALUE is a cast expression Swift imports poorly.
+int64_t reel_nopts_value(void);
+/// AV_CHANNEL_LAYOUT_STEREO is a compound literal.
+void reel_channel_layout_stereo(struct AVChannelLayout *layout);
+/// The rotation in degrees (counter-clockwise, as av_display_rotation_get) of a
+/// stream's display matrix side data; 0 when it has none. Wraps av_stream_get_side_data,
+/// whose size out-parameter type differs between FFmpeg versions.
+double reel_stream_rotation(const struct AVStream *stream, int *hflip);
+
+/// Routes av_log through reel: messages at or below `print_level` go to stderr
+/// prefixed "reel: libav: "; the last error-level message is kept per thread for
+/// error reports. The callback formats with vsnprintf; user text is never a format.
+void reel_install_log_callback(int print_level);
+/// The last error-level libav message logged on this thread ("" if none), trailing newline removed.
+const char *reel_last_log_message(void);
+void reel_clear_last_log_message(void);
+#endif

@@ -1,0 +1,53 @@
+#include "reel_shims.h"
+#include <libavutil/avutil.h>
+#include <libavutil/channel_layout.h>
+#include <libavutil/display.h>
+#include <libavformat/avformat.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int reel_averror(int posix_errno) { return AVERROR(posix_errno); }
+int reel_averror_eof(void) { return AVERROR_EOF; }
+int64_t reel_nopts_value(void) { return AV_NOPTS_VALUE; }
+
+void reel_channel_layout_stereo(AVChannelLayout *layout) {
+    AVChannelLayout stereo = AV_CHANNEL_LAYOUT_STEREO;
+    av_channel_layout_copy(layout, &stereo);
+}
+
+double reel_stream_rotation(const AVStream *stream, int *hflip) {
+    *hflip = 0;
+    const uint8_t *data = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, NULL);
+    if (!data) return 0;
+    const int32_t *m = (const int32_t *)data;
+    double theta = av_display_rotation_get(m);
+    if (isnan(theta)) return 0;
+    // A negative determinant means the matrix also mirrors horizontally.
+    *hflip = ((int64_t)m[0] * m[4] - (int64_t)m[1] * m[3]) < 0;
+    return theta;
+}
+
+static int reel_print_level = AV_LOG_QUIET;
+static _Thread_local char reel_last_message[1024];
+
+static void reel_log_callback(void *avcl, int level, const char *fmt, va_list vl) {
+    (void)avcl;
+    if (level > AV_LOG_INFO) return;
+    char line[1024];
+    vsnprintf(line, sizeof line, fmt, vl);
+    size_t n = strlen(line);
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = 0;
+    if (n == 0) return;
+    if (level <= AV_LOG_ERROR) memcpy(reel_last_message, line, n + 1);
+    if (level <= reel_print_level) fprintf(stderr, "reel: libav: %s\n", line);
+}
+
+void reel_install_log_callback(int print_level) {
+    reel_print_level = print_level;
+    av_log_set_callback(reel_log_callback);
+}
+
+const char *reel_last_log_message(void) { return reel_last_message; }
+void reel_clear_last_log_message(void) { reel_last_message[0] = 0; }

@@ -1,0 +1,39 @@
+import Foundation
+import ReelMedia
+
+/// Decides how a source's pixels become BT.709 limited-range yuv420p. libswscale converts
+/// RGB→YUV with any matrix and converts range and bit depth, but it does not change the
+/// matrix of YUV→YUV; sources in another YUV space therefore also pass libavfilter's
+/// `colorspace` filter. Untagged sources are read the way players read them: HD as BT.709,
+/// SD as BT.601, yuvj formats as full range.
+struct ColorConversion: Equatable {
+    /// Options for every `scale` that reads the source.
+    let scaleOptions: String
+    /// A filter step to append after the first scale (comma-terminated), or "".
+    let matrixFilter: String
+
+    init(_ c: FrameColor, height: Int) {
+        if c.isRGB || c.isPalette || c.pixelFormat.hasPrefix("gray") {
+            scaleOptions = "out_color_matrix=bt709:out_range=tv"
+            matrixFilter = ""
+            return
+        }
+        let full = c.fullRange ?? c.isYUVJ
+        let space = c.colorSpace ?? (height >= 720 ? "bt709" : (height == 576 ? "bt470bg" : "smpte170m"))
+        scaleOptions = "in_range=\(full ? "pc" : "tv"):out_range=tv"
+        let preset: String?
+        switch space {
+        case "bt709": preset = nil
+        case "bt470bg": preset = "bt601-6-625"
+        case "smpte170m", "fcc", "unknown": preset = "bt601-6-525"
+        case "smpte240m": preset = "smpte240m"
+        case "bt2020nc", "bt2020c": preset = "bt2020"
+        default: preset = "bt601-6-525"
+        }
+        if let preset {
+            matrixFilter = "colorspace=all=bt709:iall=\(preset):range=tv:irange=tv:format=yuv420p,"
+        } else {
+            matrixFilter = ""
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Parses the textual flag values of `reel render` (kept out of the CLI so it only parses
+/// arguments and prints, and so the grammar is unit-tested).
+public enum RenderFlags {
+    public struct Invalid: Error { public let message: String }
+
+    public static func apply(crop: String?, trim: String?, size: String, background: String, to o: inout RenderOptions) throws {
+        if let crop { o.crop = try parseCrop(crop) }
+        if let trim { (o.trimStart, o.trimEnd) = try parseTrim(trim) }
+        (o.width, o.height) = try parseSize(size)
+        o.background = try parseBackground(background)
+    }
+
+    public static func parseCrop(_ s: String) throws -> RenderOptions.Crop {
+        if s == "auto" { return .auto }
+        let parts = s.split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
+        guard parts.count == 4, let x = parts[0], let y = parts[1], let w = parts[2], let h = parts[3],
+              x >= 0, y >= 0, w >= 2, h >= 2 else {
+            throw Invalid(message: "--crop \(s): expected x:y:w:h (whole pixels, w and h at least 2) or auto")
+        }
+        // yuv420p needs even sizes and offsets; round inward so the crop stays inside the request.
+        let x2 = (x + 1) & ~1, y2 = (y + 1) & ~1
+        return .rect(PixelRect(x: x2, y: y2, width: max(2, (w - (x2 - x)) & ~1), height: max(2, (h - (y2 - y)) & ~1)))
+    }
+
+    public static func parseTrim(_ s: String) throws -> (Double?, Double?) {
+        let parts = s.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { throw Invalid(message: "--trim \(s): expected start:end in seconds, e.g. 1.5:12") }
+        func value(_ p: Substring) throws -> Double? {
+            if p.isEmpty { return nil }
+            guard let v = Double(p), v.isFinite, v >= 0 else { throw Invalid(message: "--trim \(s): \(p) is not a time in seconds") }
+            return v
+        }
+        let start = try value(parts[0]), end = try value(parts[1])
+        if let a = start, let b = end, b <= a { throw Invalid(message: "--trim \(s): the end must be after the start") }
+        return (start, end)
+    }
+
+    public static func parseSize(_ s: String) throws -> (Int, Int) {
+        let parts = s.lowercased().split(separator: "x").map { Int($0) }
+        guard parts.count == 2, let w = parts[0], let h = parts[1], w >= 64, h >= 64, w <= 4096, h <= 4096, w % 2 == 0, h % 2 == 0 else {
+            throw Invalid(message: "--size \(s): expected WxH with even numbers between 64 and 4096, e.g. 1080x1920")
+        }
+        return (w, h)
+    }
+
+    public static func parseBackground(_ s: String) throws -> RenderOptions.Background {
+        if s == "blur" { return .blur }
+        var hex = s
+        if hex.hasPrefix("#") { hex.removeFirst() }
+        guard hex.count == 6, let v = UInt32(hex, radix: 16) else {
+            throw Invalid(message: "--background \(s): expected blur or a colour #RRGGBB")
+        }
+        return .color(red: UInt8(v >> 16), green: UInt8((v >> 8) & 0xFF), blue: UInt8(v & 0xFF))
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import ReelMedia
+
+/// Everything `reel render` needs to know. Flags and (later) plan files fill it in.
+public struct RenderOptions: Sendable {
+    public enum Crop: Sendable, Equatable { case none, rect(PixelRect), auto }
+    public enum Background: Sendable, Equatable { case blur, color(red: UInt8, green: UInt8, blue: UInt8) }
+    public enum ProgressMode: Sendable { case auto, json, quiet }
+
+    public var input: String
+    public var output: String
+    public var crop: Crop = .none
+    /// Seconds of the source to use; nil = from the start / to the end.
+    public var trimStart: Double?
+    public var trimEnd: Double?
+    public var fps: Int = 30
+    public var width: Int = 1080
+    public var height: Int = 1920
+    public var background: Background = .blur
+    public var crf: Int = 20
+    public var preset: String = "veryfast"
+    public var encoder: String = "libx264"
+    public var force = false
+    public var safeArea: SafeArea = .douyin
+    /// Threads for decoding and filtering (0 = automatic).
+    public var threads: Int = 0
+    public var deterministic = false
+    public var progress: ProgressMode = .auto
+
+    public init(input: String, output: String) {
+        self.input = input
+        self.output = output
+    }
+
+    public static let allowedFrameRates = [25, 30, 50, 60]
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// What a render reports while it runs: one event at the start, progress events (a few
+/// per second), and one at the end.
+public struct RenderProgress: Sendable, Codable {
+    public enum Event: String, Sendable, Codable { case start, progress, done }
+    public var event: Event
+    public var frame: Int
+    public var totalFrames: Int
+    public var percent: Double
+    /// Frames composed and encoded per second so far.
+    public var fps: Double
+    /// Seconds left at the current speed (nil until measurable).
+    public var eta: Double?
+    /// Media seconds rendered per wall-clock second.
+    public var speed: Double
+    public var output: String
+}
+
+/// The result of a finished render.
+public struct RenderSummary: Sendable {
+    public var output: String
+    public var frames: Int
+    public var duration: Double
+    public var wallSeconds: Double
+    /// The region of the recording that was featured (display coordinates).
+    public var crop: PixelRect
+    public var cropReason: String?
+    /// Source frames whose composition was reused because the picture had not changed.
+    public var reusedFrames: Int
+}

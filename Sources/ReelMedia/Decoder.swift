@@ -1,0 +1,80 @@
+internal import CFFmpeg
+import Foundation
+
+/// Decodes one stream of a Demuxer (send packets, receive frames).
+public final class Decoder: @unchecked Sendable {
+    let context: UnsafeMutablePointer<AVCodecContext>
+    public let streamIndex: Int
+    public let path: String
+    /// Time base of the frames' pts (the stream's).
+    public let timeBase: Rational
+    private var flushed = false
+
+    /// - Parameter threads: 0 lets libav choose; decoding is bit-exact for any count.
+    public init(_ demuxer: Demuxer, stream index: Int, threads: Int = 0, preferredDecoder: String? = nil) throws {
+        let stream = demuxer.stream(index)
+        let par = stream.pointee.codecpar!
+        var codec: UnsafePointer<AVCodec>? = nil
+        if let name = preferredDecoder { codec = avcodec_find_decoder_by_name(name) }
+        if codec == nil { codec = avcodec_find_decoder(par.pointee.codec_id) }
+        guard let codec else {
+            throw MediaError(.invalidInput, path: demuxer.path,
+                             "no decoder for \(String(cString: avcodec_get_name(par.pointee.codec_id))) in this libavcodec")
+        }
+        guard let ctx = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3: out of memory") }
+        context = ctx
+        streamIndex = index
+        path = demuxer.path
+        let tb = stream.pointee.time_base
+        timeBase = Rational(Int(tb.num), Int(tb.den))
+        try check(avcodec_parameters_to_context(ctx, par), path: path, "decoder parameters")
+        ctx.pointee.pkt_timebase = tb
+        ctx.pointee.thread_count = Int32(threads)
+        try check(avcodec_open2(ctx, codec, nil), .invalidInput, path: path,
+                  "cannot open the \(String(cString: codec.pointee.name)) decoder")
+    }
+
+    deinit {
+        var c: UnsafeMutablePointer<AVCodecContext>? = context
+        avcodec_free_context(&c)
+    }
+
+    /// Feeds a packet (nil = end of stream) and returns every frame that became ready.
+    /// Corrupt data inside an otherwise readable file throws with the file named.
+    public func decode(_ packet: Packet?) throws -> [Frame] {
+        if packet == nil {
+            if flushed { return [] }
+            flushed = true
+        }
+        var frames: [Frame] = []
+        var code = avcodec_send_packet(context, packet?.pointer)
+        if code == AVERROR_EAGAIN_CODE {
+            frames = try drain()
+            code = avcodec_send_packet(context, packet?.pointer)
+        }
+        if code < 0, code != AVERROR_EOF_CODE {
+            throw MediaError(.invalidInput, path: path, "cannot decode: \(averrorText(code))")
+        }
+        frames += try drain()
+        return frames
+    }
+
+    /// Drops buffered state after a seek (or the end) so decoding starts fresh.
+    public func reset() {
+        avcodec_flush_buffers(context)
+        flushed = false
+    }
+
+    private func drain() throws -> [Frame] {
+        var frames: [Frame] = []
+        while true {
+            let frame = Frame()
+            let code = avcodec_receive_frame(context, frame.pointer)
+            if code == AVERROR_EAGAIN_CODE || code == AVERROR_EOF_CODE { return frames }
+            if code < 0 { throw MediaError(.invalidInput, path: path, "cannot decode: \(averrorText(code))") }
+            // Timestamps as ffmpeg's own tools use them: the decoder's best guess when pts is missing.
+            frame.pointer.pointee.pts = frame.pointer.pointee.best_effort_timestamp
+            frames.append(frame)
+        }
+    }
+}

@@ -1,0 +1,112 @@
+internal import CFFmpeg
+internal import CReelShims
+import Foundation
+
+/// Opens a media file and reads its packets in file order.
+public final class Demuxer: @unchecked Sendable {
+    let context: UnsafeMutablePointer<AVFormatContext>
+    public let path: String
+
+    public init(path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw MediaError(.notFound, path: path, "no such file")
+        }
+        if isDirectory.boolValue { throw MediaError(.invalidInput, path: path, "is a directory, not a media file") }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw MediaError(.notFound, path: path, "not readable (permission denied)")
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        if size == 0 { throw MediaError(.invalidInput, path: path, "empty file") }
+
+        var ctx: UnsafeMutablePointer<AVFormatContext>? = nil
+        reel_clear_last_log_message()
+        let opened = avformat_open_input(&ctx, path, nil, nil)
+        guard opened >= 0, let ctx else {
+            throw MediaError(.invalidInput, path: path, "not a readable media file: \(averrorText(opened))")
+        }
+        context = ctx
+        self.path = path
+        let found = avformat_find_stream_info(ctx, nil)
+        if found < 0 {
+            var c: UnsafeMutablePointer<AVFormatContext>? = ctx
+            avformat_close_input(&c)
+            throw MediaError(.invalidInput, path: path, "cannot read stream information: \(averrorText(found))")
+        }
+    }
+
+    deinit {
+        var c: UnsafeMutablePointer<AVFormatContext>? = context
+        avformat_close_input(&c)
+    }
+
+    var streamCount: Int { Int(context.pointee.nb_streams) }
+
+    func stream(_ index: Int) -> UnsafeMutablePointer<AVStream> {
+        context.pointee.streams[index]!
+    }
+
+    /// The index of the best stream of a kind (what ffmpeg would pick), or nil.
+    public func bestStream(_ kind: StreamInfo.Kind) -> Int? {
+        let type: AVMediaType = kind == .video ? AVMEDIA_TYPE_VIDEO : AVMEDIA_TYPE_AUDIO
+        let index = av_find_best_stream(context, type, -1, -1, nil, 0)
+        guard index >= 0 else { return nil }
+        if kind == .video, (stream(Int(index)).pointee.disposition & AV_DISPOSITION_ATTACHED_PIC) != 0 { return nil }
+        return Int(index)
+    }
+
+    /// Stream time base as a Rational.
+    public func timeBase(of index: Int) -> Rational {
+        let tb = stream(index).pointee.time_base
+        return Rational(Int(tb.num), Int(tb.den))
+    }
+
+    /// Start time of a stream in seconds (0 when unknown).
+    public func startTime(of index: Int) -> Double {
+        let s = stream(index).pointee
+        guard s.start_time != NOPTS else { return 0 }
+        return Double(s.start_time) * av_q2d(s.time_base)
+    }
+
+    /// Only packets of these streams are returned; the demuxer skips the rest cheaply.
+    public func keepOnly(_ indices: Set<Int>) {
+        for i in 0..<streamCount {
+            stream(i).pointee.discard = indices.contains(i) ? AVDISCARD_DEFAULT : AVDISCARD_ALL
+        }
+    }
+
+    /// The next packet, or nil at the end of the file. Read errors other than EOF throw:
+    /// a truncated or corrupt file is reported, not silently shortened.
+    public func readPacket() throws -> Packet? {
+        let packet = Packet()
+        let code = av_read_frame(context, packet.pointer)
+        if code == AVERROR_EOF_CODE { return nil }
+        if code < 0 {
+            // Some demuxers report the end of a cut-off file as an I/O error; either way the file is damaged.
+            throw MediaError(.invalidInput, path: path, "damaged or truncated media: \(averrorText(code))")
+        }
+        return packet
+    }
+
+    /// Seek so that the next packets start at or before `seconds` (a keyframe).
+    public func seek(to seconds: Double) throws {
+        let ts = Int64(seconds * Double(AV_TIME_BASE))
+        try check(avformat_seek_file(context, -1, Int64.min, ts, ts, 0), .invalidInput, path: path, "cannot seek to \(seconds) s")
+    }
+
+    public var containerName: String { String(cString: context.pointee.iformat.pointee.name) }
+
+    /// Duration in seconds from the container, if known.
+    public var duration: Double? {
+        context.pointee.duration > 0 ? Double(context.pointee.duration) / Double(AV_TIME_BASE) : nil
+    }
+}
+
+extension Demuxer {
+    /// The stream's average frame rate in frames per second, if known.
+    public func averageFrameRate(of index: Int) -> Double? {
+        let s = stream(index).pointee
+        let r = s.avg_frame_rate.num > 0 ? s.avg_frame_rate : s.r_frame_rate
+        return r.num > 0 && r.den > 0 ? av_q2d(r) : nil
+    }
+}

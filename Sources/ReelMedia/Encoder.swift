@@ -1,0 +1,172 @@
+internal import CFFmpeg
+internal import CReelShims
+import Foundation
+
+/// H.264 settings for the Douyin-ready output (see DESIGN.md "The output").
+public struct VideoEncoderSettings: Sendable {
+    public var encoder: String = "libx264"
+    public var width: Int = 1080
+    public var height: Int = 1920
+    public var fps: Int = 30
+    public var crf: Int = 20
+    public var preset: String = "veryfast"
+    /// VBV cap so uploads stay sane.
+    public var maxRateKbps: Int = 12000
+    /// Keyframe interval in seconds (closed GOP).
+    public var keyframeSeconds: Int = 2
+    /// Encoder threads (0 = libav decides). Fixed by --deterministic.
+    public var threads: Int = 0
+    public var deterministic: Bool = false
+    public init() {}
+
+    /// H.264 level fitting size and rate: 4.1 up to 1080p30-class, 4.2 for 1080p60-class, 5.1 above.
+    public var level: Int {
+        let macroblocksPerSecond = ((width + 15) / 16) * ((height + 15) / 16) * fps
+        if macroblocksPerSecond <= 245_760 { return 41 }
+        if macroblocksPerSecond <= 522_240 { return 42 }
+        return 51
+    }
+}
+
+/// Wraps an opened libavcodec encoder; frames in, packets out.
+public final class Encoder: @unchecked Sendable {
+    let context: UnsafeMutablePointer<AVCodecContext>
+    public let name: String
+
+    /// Whether this libavcodec has an H.264 (or any) encoder by that name.
+    public static func exists(_ name: String) -> Bool { avcodec_find_encoder_by_name(name) != nil }
+
+    /// Opens an H.264 encoder with the output spec: High profile, level, yuv420p, BT.709 limited
+    /// tags, closed GOP with a keyframe every `keyframeSeconds`, CRF with a VBV cap.
+    public init(video s: VideoEncoderSettings, globalHeader: Bool) throws {
+        guard let codec = avcodec_find_encoder_by_name(s.encoder) else {
+            throw MediaError(.unavailable, path: s.encoder, "no such encoder in this libavcodec (try libx264)")
+        }
+        guard codec.pointee.type == AVMEDIA_TYPE_VIDEO, codec.pointee.id == AV_CODEC_ID_H264 else {
+            throw MediaError(.unavailable, path: s.encoder, "not an H.264 video encoder")
+        }
+        guard let ctx = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3: out of memory") }
+        context = ctx
+        name = s.encoder
+        let c = ctx
+        c.pointee.width = Int32(s.width)
+        c.pointee.height = Int32(s.height)
+        c.pointee.time_base = AVRational(num: 1, den: Int32(s.fps))
+        c.pointee.framerate = AVRational(num: Int32(s.fps), den: 1)
+        c.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
+        c.pointee.pix_fmt = AV_PIX_FMT_YUV420P
+        c.pointee.color_range = AVCOL_RANGE_MPEG
+        c.pointee.color_primaries = AVCOL_PRI_BT709
+        c.pointee.color_trc = AVCOL_TRC_BT709
+        c.pointee.colorspace = AVCOL_SPC_BT709
+        c.pointee.chroma_sample_location = AVCHROMA_LOC_LEFT
+        c.pointee.gop_size = Int32(s.fps * s.keyframeSeconds)
+        c.pointee.keyint_min = 1
+        c.pointee.flags |= Int32(bitPattern: AV_CODEC_FLAG_CLOSED_GOP)
+        c.pointee.profile = FF_PROFILE_H264_HIGH
+        c.pointee.level = Int32(s.level)
+        c.pointee.rc_max_rate = Int64(s.maxRateKbps) * 1000
+        c.pointee.rc_buffer_size = Int32(s.maxRateKbps * 2000)
+        c.pointee.thread_count = Int32(s.deterministic ? max(s.threads, 1) : s.threads)
+        if globalHeader { c.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+        if s.deterministic { c.pointee.flags |= AV_CODEC_FLAG_BITEXACT }
+
+        var options: OpaquePointer? = nil
+        defer { av_dict_free(&options) }
+        if s.encoder == "libx264" {
+            av_dict_set(&options, "preset", s.preset, 0)
+            av_dict_set(&options, "crf", "\(s.crf)", 0)
+            av_dict_set(&options, "profile", "high", 0)
+            // Closed GOPs of fixed maximum length; scenecut may add keyframes earlier, never later.
+            av_dict_set(&options, "x264-params", "open-gop=0:keyint=\(s.fps * s.keyframeSeconds)", 0)
+            if s.deterministic { av_dict_set(&options, "x264-params", "open-gop=0:keyint=\(s.fps * s.keyframeSeconds):threads=\(max(s.threads, 1))", 0) }
+        } else {
+            // Other H.264 encoders (nvenc, vaapi, openh264…) take what they understand.
+            av_dict_set(&options, "preset", s.preset, 0)
+            av_dict_set(&options, "profile", "high", 0)
+            av_dict_set(&options, "cq", "\(s.crf)", 0)
+        }
+        let opened = avcodec_open2(ctx, codec, &options)
+        if opened < 0 {
+            var cp: UnsafeMutablePointer<AVCodecContext>? = ctx
+            avcodec_free_context(&cp)
+            throw MediaError(.unavailable, path: s.encoder, "cannot open encoder: \(averrorText(opened))")
+        }
+    }
+
+    /// Opens the AAC-LC encoder: 48 kHz stereo, `bitrate` bits per second.
+    public init(aacSampleRate rate: Int, bitrate: Int, globalHeader: Bool) throws {
+        guard let codec = avcodec_find_encoder(AV_CODEC_ID_AAC) else {
+            throw MediaError(.unavailable, path: "aac", "no AAC encoder in this libavcodec")
+        }
+        guard let ctx = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3: out of memory") }
+        context = ctx
+        name = String(cString: codec.pointee.name)
+        ctx.pointee.sample_rate = Int32(rate)
+        ctx.pointee.sample_fmt = AV_SAMPLE_FMT_FLTP
+        reel_channel_layout_stereo(&ctx.pointee.ch_layout)
+        ctx.pointee.bit_rate = Int64(bitrate)
+        ctx.pointee.profile = FF_PROFILE_AAC_LOW
+        ctx.pointee.time_base = AVRational(num: 1, den: Int32(rate))
+        if globalHeader { ctx.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+        let opened = avcodec_open2(ctx, codec, nil)
+        if opened < 0 {
+            var cp: UnsafeMutablePointer<AVCodecContext>? = ctx
+            avcodec_free_context(&cp)
+            throw MediaError(.unavailable, path: "aac", "cannot open encoder: \(averrorText(opened))")
+        }
+    }
+
+    deinit {
+        var c: UnsafeMutablePointer<AVCodecContext>? = context
+        avcodec_free_context(&c)
+    }
+
+    /// Samples of encoder delay (AAC priming) that decoders output before the first input sample.
+    public var initialPadding: Int { Int(context.pointee.initial_padding) }
+
+    /// Samples per audio frame the encoder wants (1024 for AAC).
+    public var frameSize: Int { Int(context.pointee.frame_size) }
+
+    /// Sends a frame (nil = flush) and returns the packets now ready, in the encoder's time base.
+    public func encode(_ frame: Frame?) throws -> [Packet] {
+        var code = avcodec_send_frame(context, frame?.pointer)
+        var packets: [Packet] = []
+        if code == AVERROR_EAGAIN_CODE {
+            packets = try drain()
+            code = avcodec_send_frame(context, frame?.pointer)
+        }
+        if code < 0, code != AVERROR_EOF_CODE { try check(code, path: name, "encoding") }
+        return packets + (try drain())
+    }
+
+    private func drain() throws -> [Packet] {
+        var packets: [Packet] = []
+        while true {
+            let packet = Packet()
+            let code = avcodec_receive_packet(context, packet.pointer)
+            if code == AVERROR_EAGAIN_CODE || code == AVERROR_EOF_CODE { return packets }
+            try check(code, path: name, "encoding")
+            packets.append(packet)
+        }
+    }
+
+    /// A planar float audio frame the encoder accepts, filled from the given channels.
+    public func makeAudioFrame(_ channels: [[Float]], range: Range<Int>, pts: Int64) -> Frame {
+        let frame = Frame()
+        let f = frame.pointer
+        f.pointee.nb_samples = Int32(range.count)
+        f.pointee.format = AV_SAMPLE_FMT_FLTP.rawValue
+        f.pointee.sample_rate = context.pointee.sample_rate
+        av_channel_layout_copy(&f.pointee.ch_layout, &context.pointee.ch_layout)
+        av_frame_get_buffer(f, 0)
+        for (c, samples) in channels.enumerated() {
+            let plane = UnsafeMutableRawPointer(f.pointee.extended_data[c]!).assumingMemoryBound(to: Float.self)
+            samples.withUnsafeBufferPointer { src in
+                plane.update(from: src.baseAddress! + range.lowerBound, count: range.count)
+            }
+        }
+        f.pointee.pts = pts
+        return frame
+    }
+}

@@ -1,0 +1,82 @@
+internal import CFFmpeg
+import Foundation
+
+/// One decoded or composed picture or block of audio samples. Owns its AVFrame; freed in deinit.
+/// Frames are handed from stage to stage (one owner at a time), hence @unchecked Sendable.
+public final class Frame: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<AVFrame>
+
+    init() {
+        guard let frame = av_frame_alloc() else { fatalError("av_frame_alloc: out of memory") }
+        pointer = frame
+    }
+
+    deinit {
+        var frame: UnsafeMutablePointer<AVFrame>? = pointer
+        av_frame_free(&frame)
+    }
+
+    public var width: Int { Int(pointer.pointee.width) }
+    public var height: Int { Int(pointer.pointee.height) }
+    /// Presentation time in the time base of whoever produced the frame.
+    public var pts: Int64? {
+        get { pointer.pointee.pts == NOPTS ? nil : pointer.pointee.pts }
+        set { pointer.pointee.pts = newValue ?? NOPTS }
+    }
+    /// Number of audio samples per channel (0 for video).
+    public var sampleCount: Int { Int(pointer.pointee.nb_samples) }
+
+    /// A new reference to the same buffers (cheap; no pixel copy).
+    public func reference() -> Frame {
+        let copy = Frame()
+        av_frame_ref(copy.pointer, pointer)
+        return copy
+    }
+
+    /// True when both frames are video of the same format and size with identical pixels.
+    /// Used to skip composing a frame that did not change (static screens, duplicated frames).
+    public func hasSamePixels(as other: Frame) -> Bool {
+        let a = pointer.pointee, b = other.pointer.pointee
+        guard a.width == b.width, a.height == b.height, a.format == b.format, a.width > 0,
+              let desc = av_pix_fmt_desc_get(AVPixelFormat(a.format)) else { return false }
+        let planes = Int(av_pix_fmt_count_planes(AVPixelFormat(a.format)))
+        return withUnsafeBytes(of: a.data) { da in
+            withUnsafeBytes(of: b.data) { db in
+                withUnsafeBytes(of: a.linesize) { la in
+                    withUnsafeBytes(of: b.linesize) { lb in
+                        let pa = da.bindMemory(to: UnsafeMutablePointer<UInt8>?.self)
+                        let pb = db.bindMemory(to: UnsafeMutablePointer<UInt8>?.self)
+                        let sa = la.bindMemory(to: Int32.self), sb = lb.bindMemory(to: Int32.self)
+                        for plane in 0..<planes {
+                            let isChroma = plane == 1 || plane == 2
+                            let rows = isChroma ? (Int(a.height) + (1 << desc.pointee.log2_chroma_h) - 1) >> desc.pointee.log2_chroma_h : Int(a.height)
+                            let bytes = Int(av_image_get_linesize(AVPixelFormat(a.format), a.width, Int32(plane)))
+                            guard let rowA = pa[plane], let rowB = pb[plane], bytes > 0 else { return false }
+                            for row in 0..<rows {
+                                if memcmp(rowA + row * Int(sa[plane]), rowB + row * Int(sb[plane]), bytes) != 0 { return false }
+                            }
+                        }
+                        return true
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One compressed packet. Owns its AVPacket.
+public final class Packet: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<AVPacket>
+
+    init() {
+        guard let packet = av_packet_alloc() else { fatalError("av_packet_alloc: out of memory") }
+        pointer = packet
+    }
+
+    deinit {
+        var packet: UnsafeMutablePointer<AVPacket>? = pointer
+        av_packet_free(&packet)
+    }
+
+    public var streamIndex: Int { Int(pointer.pointee.stream_index) }
+}

@@ -1,0 +1,102 @@
+internal import CFFmpeg
+internal import CReelShims
+import Foundation
+
+/// Reads what reel sees in a file: streams, sizes, rotation, frame rate (and whether it is
+/// variable), colour tags, audio format, duration.
+public enum Probe {
+    /// - Parameter scanPackets: how many video packets to read to decide whether the frame
+    ///   rate is variable (container frame-rate fields cannot be trusted for that).
+    public static func inspect(path: String, scanPackets: Int = 600) throws -> MediaInfo {
+        let demuxer = try Demuxer(path: path)
+        var streams: [StreamInfo] = []
+        for i in 0..<demuxer.streamCount {
+            streams.append(streamInfo(demuxer.stream(i)))
+        }
+        var info = MediaInfo(path: path, container: demuxer.containerName, duration: demuxer.duration, streams: streams)
+        if let v = demuxer.bestStream(.video) {
+            let deltas = try packetIntervals(demuxer, stream: v, limit: scanPackets)
+            if let k = info.streams.firstIndex(where: { $0.index == v }) {
+                info.streams[k].isVariableFrameRate = isVariable(deltas)
+            }
+        }
+        return info
+    }
+
+    /// Intervals between consecutive presentation times of the first `limit` packets, in seconds.
+    static func packetIntervals(_ demuxer: Demuxer, stream: Int, limit: Int) throws -> [Double] {
+        demuxer.keepOnly([stream])
+        let tb = av_q2d(demuxer.stream(stream).pointee.time_base)
+        var times: [Int64] = []
+        while times.count < limit, let packet = try? demuxer.readPacket() {
+            let p = packet.pointer.pointee
+            let t = p.pts != NOPTS ? p.pts : p.dts
+            if t != NOPTS { times.append(t) }
+        }
+        times.sort()
+        guard times.count > 2 else { return [] }
+        return zip(times.dropFirst(), times).map { Double($0 - $1) * tb }
+    }
+
+    /// Variable when frame intervals differ by more than 10% of the typical one (timestamp
+    /// rounding in containers such as Matroska's 1 ms clock stays well inside that).
+    static func isVariable(_ deltas: [Double]) -> Bool {
+        let positive = deltas.filter { $0 > 0 }.sorted()
+        guard positive.count > 2 else { return false }
+        let median = positive[positive.count / 2]
+        return positive.contains { abs($0 - median) > median * 0.1 + 0.0015 }
+    }
+
+    static func streamInfo(_ s: UnsafeMutablePointer<AVStream>) -> StreamInfo {
+        let par = s.pointee.codecpar.pointee
+        let kind: StreamInfo.Kind
+        switch par.codec_type {
+        case AVMEDIA_TYPE_VIDEO: kind = .video
+        case AVMEDIA_TYPE_AUDIO: kind = .audio
+        case AVMEDIA_TYPE_SUBTITLE: kind = .subtitle
+        case AVMEDIA_TYPE_DATA: kind = .data
+        case AVMEDIA_TYPE_ATTACHMENT: kind = .attachment
+        default: kind = .unknown
+        }
+        let tb = s.pointee.time_base
+        var info = StreamInfo(index: Int(s.pointee.index), kind: kind,
+                              codec: String(cString: avcodec_get_name(par.codec_id)))
+        if let p = avcodec_profile_name(par.codec_id, par.profile) { info.profile = String(cString: p) }
+        if s.pointee.duration != NOPTS, s.pointee.duration > 0 { info.duration = Double(s.pointee.duration) * av_q2d(tb) }
+        info.isAttachedPicture = (s.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC) != 0
+        if kind == .video {
+            info.width = Int(par.width)
+            info.height = Int(par.height)
+            let sar = s.pointee.sample_aspect_ratio.num > 0 ? s.pointee.sample_aspect_ratio : par.sample_aspect_ratio
+            info.sampleAspectRatio = sar.num > 0 ? Rational(Int(sar.num), Int(sar.den)) : Rational(1, 1)
+            var hflip: Int32 = 0
+            let theta = reel_stream_rotation(s, &hflip)
+            // av_display_rotation_get is counter-clockwise; turning upright needs the clockwise angle.
+            var cw = Int((-theta).rounded()) % 360
+            if cw < 0 { cw += 360 }
+            info.rotation = cw
+            info.mirrored = hflip != 0
+            let r = s.pointee.r_frame_rate, a = s.pointee.avg_frame_rate
+            if r.den > 0, r.num > 0 { info.frameRate = Rational(Int(r.num), Int(r.den)) }
+            if a.den > 0, a.num > 0 { info.averageFrameRate = Rational(Int(a.num), Int(a.den)) }
+            let fmt = AVPixelFormat(par.format)
+            if let name = av_get_pix_fmt_name(fmt) { info.pixelFormat = String(cString: name) }
+            if let desc = av_pix_fmt_desc_get(fmt) {
+                info.bitDepth = Int(desc.pointee.comp.0.depth)
+                info.hasAlpha = (desc.pointee.flags & UInt64(AV_PIX_FMT_FLAG_ALPHA)) != 0
+            }
+            info.colorRange = String(cString: av_color_range_name(par.color_range))
+            info.colorSpace = String(cString: av_color_space_name(par.color_space))
+            info.colorPrimaries = String(cString: av_color_primaries_name(par.color_primaries))
+            info.colorTransfer = String(cString: av_color_transfer_name(par.color_trc))
+        } else if kind == .audio {
+            info.sampleRate = Int(par.sample_rate)
+            info.channels = Int(par.ch_layout.nb_channels)
+            var layout = par.ch_layout
+            var buf = [CChar](repeating: 0, count: 64)
+            if av_channel_layout_describe(&layout, &buf, buf.count) > 0 { info.channelLayout = String(cString: buf) }
+            if let name = av_get_sample_fmt_name(AVSampleFormat(par.format)) { info.sampleFormat = String(cString: name) }
+        }
+        return info
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import ReelKit
+import ReelMedia
+
+struct Render: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render a screen recording as a 9:16 H.264 MP4 (1080x1920, 30 fps, AAC 48 kHz stereo).",
+        discussion: """
+        The recording (or its --crop) is fitted to the width in the upper-middle of the canvas, \
+        inside the Douyin safe area, over a blurred, darkened fill made from the same frame.
+
+        --crop auto: \(ContentRegionDetector.explanation)
+
+        \(ReelExit.help)
+        """
+    )
+
+    @Argument(help: "The screen recording (any format libav decodes).") var recording: String
+    @Option(name: .shortAndLong, help: "The MP4 to write.") var output: String
+    @Option(help: "Region of the recording to feature: x:y:w:h in displayed pixels, or 'auto'.") var crop: String?
+    @Option(help: "Part of the recording to use, in seconds: start:end (either may be empty).") var trim: String?
+    @Option(help: "Output frame rate: 25, 30, 50 or 60.") var fps: Int = 30
+    @Option(help: "Output size WxH.") var size: String = "1080x1920"
+    @Option(help: "Background: 'blur' (the recording, blurred and darkened) or a colour #RRGGBB.") var background: String = "blur"
+    @Option(help: "H.264 constant rate factor (0–51, lower is better quality).") var crf: Int = 20
+    @Option(help: "Encoder speed preset (libx264: ultrafast…veryslow).") var preset: String = "veryfast"
+    @Option(help: "Any libavcodec H.264 encoder by name (libx264, h264_nvenc, h264_vaapi, …).") var encoder: String = "libx264"
+    @Option(help: "Decoder and filter threads (0 = automatic).") var threads: Int = 0
+    @Flag(help: "Byte-identical output across runs (single-threaded encoder, bit-exact flags, no creation time).") var deterministic = false
+    @Flag(help: "Overwrite the output if it exists.") var force = false
+    @Option(help: "Progress: 'json' prints one JSON event per line on stdout.") var progress: String?
+    @Flag(name: .shortAndLong, help: "Print nothing but errors.") var quiet = false
+    @Flag(help: "Show libav's own messages.") var verbose = false
+
+    func run() throws {
+        MediaLog.configure(verbose: verbose)
+        var options = RenderOptions(input: recording, output: output)
+        do {
+            try RenderFlags.apply(crop: crop, trim: trim, size: size, background: background, to: &options)
+        } catch let e as RenderFlags.Invalid {
+            fail(MediaError(.usage, path: "", e.message))
+        }
+        options.fps = fps
+        options.crf = crf
+        options.preset = preset
+        options.encoder = encoder
+        options.threads = threads
+        options.deterministic = deterministic
+        options.force = force
+        switch (progress, quiet) {
+        case ("json", _): options.progress = .json
+        case (nil, true): options.progress = .quiet
+        case (nil, false): options.progress = .auto
+        case (let other?, _): fail(MediaError(.usage, path: "", "--progress \(other): only 'json' is supported"))
+        }
+        let printer = ProgressPrinter(mode: options.progress)
+        Interruption.install { _ in printer.interrupted() }
+        do {
+            let summary = try RenderPipeline(options: options, onProgress: printer.show).run()
+            printer.finished(summary)
+        } catch {
+            printer.clearLine()
+            fail(error)
+        }
+    }
+}
