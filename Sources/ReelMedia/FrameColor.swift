@@ -16,6 +16,13 @@ public struct FrameColor: Sendable, Equatable {
     public var transfer: String?
     /// true = full ("pc"), false = limited ("tv"), nil = unspecified.
     public var fullRange: Bool?
+
+    public init(pixelFormat: String, isRGB: Bool, isPalette: Bool, isYUVJ: Bool, bitDepth: Int, hasAlpha: Bool,
+                colorSpace: String?, primaries: String?, transfer: String?, fullRange: Bool?) {
+        self.pixelFormat = pixelFormat; self.isRGB = isRGB; self.isPalette = isPalette; self.isYUVJ = isYUVJ
+        self.bitDepth = bitDepth; self.hasAlpha = hasAlpha; self.colorSpace = colorSpace
+        self.primaries = primaries; self.transfer = transfer; self.fullRange = fullRange
+    }
 }
 
 extension Frame {

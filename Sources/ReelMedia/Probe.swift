@@ -29,11 +29,15 @@ public enum Probe {
         let tb = av_q2d(demuxer.stream(stream).pointee.time_base)
         var times: [Int64] = []
         while times.count < limit, let packet = try? demuxer.readPacket() {
+            guard packet.streamIndex == stream else { continue }   // packets buffered before discard was set
             let p = packet.pointer.pointee
             let t = p.pts != NOPTS ? p.pts : p.dts
             if t != NOPTS { times.append(t) }
         }
         times.sort()
+        // Packets come in decode order; when the scan stops early, B-frames after the cut
+        // would leave holes at the end of the sorted list, so the tail is not judged.
+        if times.count >= limit { times.removeLast(min(16, times.count)) }
         guard times.count > 2 else { return [] }
         return zip(times.dropFirst(), times).map { Double($0 - $1) * tb }
     }
