@@ -4,7 +4,8 @@ import Foundation
 /// when it is full, so memory stays bounded whatever the input's length. Closing it wakes
 /// everyone: pops drain what is left then return nil, pushes return false.
 final class BoundedQueue<Element>: @unchecked Sendable {
-    private var items: [Element] = []
+    /// Taken slots are set to nil at once so a consumed frame is freed immediately.
+    private var items: [Element?] = []
     private var head = 0
     private let capacity: Int
     private let condition = NSCondition()
@@ -42,6 +43,7 @@ final class BoundedQueue<Element>: @unchecked Sendable {
     private func takeLocked() -> Element? {
         guard items.count - head > 0 else { return nil }
         let item = items[head]
+        items[head] = nil
         head += 1
         if head > 64 && head * 2 > items.count { items.removeFirst(head); head = 0 }
         condition.broadcast()

@@ -65,7 +65,8 @@ public final class RenderPipeline: @unchecked Sendable {
         }
         let layout = PanelLayout(canvasWidth: o.width, canvasHeight: o.height, content: (crop.width, crop.height), safeArea: o.safeArea)
         let composer = CanvasComposer(canvasWidth: o.width, canvasHeight: o.height, crop: crop,
-                                      panel: layout.panel, background: o.background, source: source)
+                                      panel: layout.panel, background: o.background, source: source,
+                                      bitexact: o.deterministic)
 
         let output = try OutputFile(destination: o.output, inputs: [o.input], force: o.force)
         do {
@@ -240,7 +241,8 @@ public final class RenderPipeline: @unchecked Sendable {
             }
             let color = source.frame.color
             if graph == nil || graphColor != color || graphSize != (source.frame.width, source.frame.height) {
-                graph = try FilterGraph(composer.graph(for: color), input: source.frame, timeBase: Rational(1, 1_000_000))
+                graph = try FilterGraph(composer.graph(for: color), input: source.frame, timeBase: Rational(1, 1_000_000),
+                                        threads: options.threads)
                 graphColor = color
                 graphSize = (source.frame.width, source.frame.height)
             }
