@@ -124,7 +124,8 @@ public final class RenderPipeline: @unchecked Sendable {
         let decodeThread = StageThread(name: "reel-decode") { [self] in
             do {
                 results.sourceEnd = try decodeStage(demuxer: demuxer, videoDecoder: videoDecoder, audioDecoder: audioDecoder,
-                                            origin: origin, endTime: endTime, sourceQueue: sourceQueue, audioQueue: audioQueue)
+                                            origin: origin, endTime: endTime, declaredVideoDuration: info.video?.duration,
+                                            sourceQueue: sourceQueue, audioQueue: audioQueue)
                 sourceQueue.close()
                 audioQueue.close()
             } catch { fail(error) }
@@ -151,6 +152,7 @@ public final class RenderPipeline: @unchecked Sendable {
     /// Reads packets, decodes video and audio, and hands them on with output-timeline times.
     /// Returns where the source's last video frame ends (output seconds).
     private func decodeStage(demuxer: Demuxer, videoDecoder: Decoder, audioDecoder: Decoder?, origin: Double, endTime: Double?,
+                             declaredVideoDuration: Double?,
                              sourceQueue: BoundedQueue<SourceFrame>, audioQueue: BoundedQueue<AudioTimeline.Chunk>) throws -> Double {
         var keep: Set<Int> = [videoDecoder.streamIndex]
         if let a = audioDecoder { keep.insert(a.streamIndex) }
@@ -211,8 +213,9 @@ public final class RenderPipeline: @unchecked Sendable {
             for chunk in timeline.place(try resampler.flush(), at: nil) { audioQueue.push(chunk) }
         }
         if !decodedAny { throw MediaError(.invalidInput, path: options.input, "no decodable video frames") }
-        // A file whose media stops well before its stated duration was cut off.
-        if endTime == nil, let stated = demuxer.duration, stated - (options.trimStart ?? 0) - lastVideoEnd > max(1.0, stated * 0.1) {
+        // A file whose video stops well before the video stream's own stated duration was cut
+        // off (the container's duration is not used: audio may rightly outlast the picture).
+        if endTime == nil, let stated = declaredVideoDuration, stated - (options.trimStart ?? 0) - lastVideoEnd > max(1.0, stated * 0.1) {
             throw MediaError(.invalidInput, path: options.input,
                              String(format: "truncated: video ends at %.2f s of the %.2f s the file declares", lastVideoEnd, stated))
         }

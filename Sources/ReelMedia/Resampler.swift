@@ -74,6 +74,12 @@ public final class Resampler: @unchecked Sendable {
         try check(swr_alloc_set_opts2(&ctx, &stereo, AV_SAMPLE_FMT_FLTP, Int32(outputRate),
                                       &layout, AVSampleFormat(f.pointee.format), f.pointee.sample_rate, 0, nil),
                   path: "", "audio resampler options")
+        if layout.nb_channels == 1 {
+            // Mono goes to both speakers at full level (dual mono), not at the -3 dB centre
+            // pan law libswresample uses by default: a mono voice must not come out quieter.
+            var dualMono: [Double] = [1.0, 1.0]   // out × in = 2 × 1
+            try check(swr_set_matrix(ctx, &dualMono, 1), path: "", "audio resampler matrix")
+        }
         try check(swr_init(ctx), path: "", "audio resampler")
         context = ctx
         inputSignature = signature
