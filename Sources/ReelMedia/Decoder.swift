@@ -11,7 +11,7 @@ public final class Decoder: @unchecked Sendable {
     private var flushed = false
 
     /// - Parameter threads: 0 lets libav choose; decoding is bit-exact for any count.
-    public init(_ demuxer: Demuxer, stream index: Int, threads: Int = 0, preferredDecoder: String? = nil) throws {
+    public init(_ demuxer: Demuxer, stream index: Int, threads: Int = 0, preferredDecoder: String? = nil, bitexact: Bool = false) throws {
         let stream = demuxer.stream(index)
         let par = stream.pointee.codecpar!
         var codec: UnsafePointer<AVCodec>? = nil
@@ -30,6 +30,7 @@ public final class Decoder: @unchecked Sendable {
         try check(avcodec_parameters_to_context(ctx, par), path: path, "decoder parameters")
         ctx.pointee.pkt_timebase = tb
         ctx.pointee.thread_count = Int32(threads)
+        if bitexact { ctx.pointee.flags |= AV_CODEC_FLAG_BITEXACT }
         try check(avcodec_open2(ctx, codec, nil), .invalidInput, path: path,
                   "cannot open the \(String(cString: codec.pointee.name)) decoder")
     }

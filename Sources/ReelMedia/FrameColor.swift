@@ -73,3 +73,11 @@ extension Frame {
         return out
     }
 }
+
+extension Frame {
+    /// Sample aspect ratio (1/1 when unset).
+    public var sampleAspect: Rational {
+        let s = pointer.pointee.sample_aspect_ratio
+        return s.num > 0 && s.den > 0 ? Rational(Int(s.num), Int(s.den)) : Rational(1, 1)
+    }
+}

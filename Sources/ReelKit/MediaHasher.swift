@@ -1,0 +1,76 @@
+import Foundation
+import ReelMedia
+
+/// `reel hash`: decodes a file bit-exactly and checksums every frame as framemd5 does.
+public enum MediaHasher {
+    public struct Options: Sendable {
+        public var audio = false
+        /// Convert pictures to this pixel format (bit-exact libswscale) before hashing.
+        public var pixelFormat: String?
+        public init() {}
+    }
+
+    /// Hashes the best video stream (and audio, if asked).
+    public static func hash(path: String, options: Options = Options()) throws -> FrameHashFile {
+        let demuxer = try Demuxer(path: path)
+        guard let v = demuxer.bestStream(.video) else { throw MediaError(.invalidInput, path: path, "no video stream") }
+        let a = options.audio ? demuxer.bestStream(.audio) : nil
+        demuxer.keepOnly(Set([v] + (a.map { [$0] } ?? [])))
+        let video = try Decoder(demuxer, stream: v, bitexact: true)
+        let audio = try a.map { try Decoder(demuxer, stream: $0, threads: 1, bitexact: true) }
+        var file = FrameHashFile()
+        var videoStream = FrameHashFile.Stream(timeBase: video.timeBase, mediaType: "video", codecID: "rawvideo")
+        var audioStream = FrameHashFile.Stream(timeBase: Rational(1, 1), mediaType: "audio", codecID: "pcm_s16le")
+        var converter: FilterGraph? = nil
+        var sawVideo = false, sawAudio = false
+        var lastVideoPTS: Int64? = nil
+        let packer = SamplePacker()
+
+        func addVideo(_ frames: [Frame]) throws {
+            for var frame in frames {
+                if let fmt = options.pixelFormat {
+                    if converter == nil {
+                        converter = try FilterGraph("[in]scale=flags=bicubic+accurate_rnd+bitexact,format=\(fmt)[out]",
+                                                    input: frame, timeBase: video.timeBase)
+                    }
+                    guard let converted = try converter!.process(frame).first else { continue }
+                    frame = converted
+                }
+                // framemd5 (vsync vfr) drops frames whose timestamp does not advance.
+                let pts = frame.pts ?? (lastVideoPTS.map { $0 + 1 } ?? 0)
+                if let last = lastVideoPTS, pts <= last { continue }
+                lastVideoPTS = pts
+                if !sawVideo {
+                    videoStream.width = frame.width
+                    videoStream.height = frame.height
+                    videoStream.sampleAspect = frame.sampleAspect
+                    sawVideo = true
+                }
+                let (md5, size) = FrameHasher.md5(video: frame)
+                file.entries.append(.init(stream: 0, dts: pts, pts: pts, duration: frame.durationUnits ?? 0, size: size, md5: md5))
+            }
+        }
+        func addAudio(_ frames: [Frame], _ decoder: Decoder) throws {
+            for frame in frames {
+                let (bytes, rate, layout) = try packer.s16(frame)
+                if !sawAudio {
+                    audioStream.timeBase = Rational(1, rate)
+                    audioStream.sampleRate = rate
+                    audioStream.channelLayout = layout
+                    sawAudio = true
+                }
+                let pts = frame.pts.map { Int64((Double($0) * decoder.timeBase.value * Double(rate)).rounded()) } ?? 0
+                file.entries.append(.init(stream: 1, dts: pts, pts: pts, duration: Int64(frame.sampleCount),
+                                          size: bytes.count, md5: FrameHasher.md5(bytes)))
+            }
+        }
+        while let packet = try demuxer.readPacket() {
+            if packet.streamIndex == v { try addVideo(try video.decode(packet)) }
+            else if let audio, packet.streamIndex == audio.streamIndex { try addAudio(try audio.decode(packet), audio) }
+        }
+        try addVideo(try video.decode(nil))
+        if let audio { try addAudio(try audio.decode(nil), audio) }
+        file.streams = [videoStream] + (sawAudio ? [audioStream] : [])
+        return file
+    }
+}

@@ -1,0 +1,113 @@
+internal import CFFmpeg
+import Foundation
+
+/// Pictures as plain bytes, PNG files in and out: what golden tests, previews and hash
+/// comparisons need. Conversions go through libswscale with bit-exact flags.
+public struct RGBImage: Sendable, Equatable {
+    public var width: Int
+    public var height: Int
+    /// rgb24, rows packed.
+    public var pixels: [UInt8]
+    public init(width: Int, height: Int, pixels: [UInt8]) { self.width = width; self.height = height; self.pixels = pixels }
+}
+
+extension Frame {
+    /// The picture as packed rgb24 (BT.709 limited-range YUV read correctly), optionally scaled.
+    public func rgbImage(width: Int? = nil, height: Int? = nil) throws -> RGBImage {
+        let w = width ?? self.width, h = height ?? self.height
+        let graph = try FilterGraph("[in]scale=\(w):\(h):flags=bicubic+accurate_rnd+bitexact:in_color_matrix=bt709:in_range=tv,format=rgb24[out]",
+                                    input: self, timeBase: Rational(1, 1))
+        let copy = reference()
+        copy.pts = 0
+        guard let out = try graph.process(copy).first else {
+            throw MediaError(.internalFailure, path: "", "conversion to RGB produced nothing")
+        }
+        let f = out.pointer.pointee
+        var bytes = [UInt8](repeating: 0, count: w * h * 3)
+        bytes.withUnsafeMutableBufferPointer { dst in
+            for row in 0..<h {
+                (dst.baseAddress! + row * w * 3).update(from: f.data.0! + row * Int(f.linesize.0), count: w * 3)
+            }
+        }
+        return RGBImage(width: w, height: h, pixels: bytes)
+    }
+
+    /// A frame holding an RGB picture (for writing it out).
+    public convenience init(_ image: RGBImage) {
+        self.init()
+        let f = pointer
+        f.pointee.width = Int32(image.width)
+        f.pointee.height = Int32(image.height)
+        f.pointee.format = AV_PIX_FMT_RGB24.rawValue
+        av_frame_get_buffer(f, 0)
+        image.pixels.withUnsafeBufferPointer { src in
+            for row in 0..<image.height {
+                (f.pointee.data.0! + row * Int(f.pointee.linesize.0)).update(from: src.baseAddress! + row * image.width * 3, count: image.width * 3)
+            }
+        }
+    }
+}
+
+public enum PNGFile {
+    /// Writes an RGB image as PNG (libavcodec's PNG encoder).
+    public static func write(_ image: RGBImage, to path: String) throws {
+        guard let codec = avcodec_find_encoder(AV_CODEC_ID_PNG), let ctx = avcodec_alloc_context3(codec) else {
+            throw MediaError(.unavailable, path: path, "no PNG encoder in this libavcodec")
+        }
+        var c: UnsafeMutablePointer<AVCodecContext>? = ctx
+        defer { avcodec_free_context(&c) }
+        ctx.pointee.width = Int32(image.width)
+        ctx.pointee.height = Int32(image.height)
+        ctx.pointee.pix_fmt = AV_PIX_FMT_RGB24
+        ctx.pointee.time_base = AVRational(num: 1, den: 1)
+        try check(avcodec_open2(ctx, codec, nil), path: path, "PNG encoder")
+        let frame = Frame(image)
+        frame.pts = 0
+        try check(avcodec_send_frame(ctx, frame.pointer), path: path, "PNG encoding")
+        try check(avcodec_send_frame(ctx, nil), path: path, "PNG encoding")
+        let packet = Packet()
+        try check(avcodec_receive_packet(ctx, packet.pointer), path: path, "PNG encoding")
+        let data = Data(bytes: packet.pointer.pointee.data, count: Int(packet.pointer.pointee.size))
+        do { try data.write(to: URL(fileURLWithPath: path)) } catch {
+            throw MediaError(.cannotWrite, path: path, "cannot write: \(error.localizedDescription)")
+        }
+    }
+
+    /// Reads the first picture of an image (or video) file as RGB.
+    public static func read(_ path: String) throws -> RGBImage {
+        let demuxer = try Demuxer(path: path)
+        guard let index = demuxer.bestStream(.video) ?? (demuxer.streamCount > 0 ? 0 : nil) else {
+            throw MediaError(.invalidInput, path: path, "no picture")
+        }
+        let decoder = try Decoder(demuxer, stream: index, threads: 1)
+        while let packet = try demuxer.readPacket() {
+            if packet.streamIndex != index { continue }
+            if let frame = try decoder.decode(packet).first { return try frame.rgbImage() }
+        }
+        if let frame = try decoder.decode(nil).first { return try frame.rgbImage() }
+        throw MediaError(.invalidInput, path: path, "no picture")
+    }
+}
+
+extension RGBImage {
+    /// Peak signal-to-noise ratio in dB against another image of the same size (infinity when equal).
+    public func psnr(against other: RGBImage) -> Double {
+        guard width == other.width, height == other.height, !pixels.isEmpty else { return 0 }
+        var sum = 0.0
+        for i in 0..<pixels.count {
+            let d = Double(Int(pixels[i]) - Int(other.pixels[i]))
+            sum += d * d
+        }
+        let mse = sum / Double(pixels.count)
+        return mse == 0 ? .infinity : 10 * log10(255 * 255 / mse)
+    }
+
+    /// Absolute difference, amplified ×8 so one-level changes are visible.
+    public func difference(from other: RGBImage) -> RGBImage {
+        var out = [UInt8](repeating: 0, count: pixels.count)
+        for i in 0..<min(pixels.count, other.pixels.count) {
+            out[i] = UInt8(min(255, abs(Int(pixels[i]) - Int(other.pixels[i])) * 8))
+        }
+        return RGBImage(width: width, height: height, pixels: out)
+    }
+}
