@@ -57,6 +57,29 @@ public struct FrameHashFile: Sendable, Equatable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// Fills stream facts from a header line such as "tb 0: 1/30" or "dimensions 0: 1080x1920".
+    private mutating func readStreamHeader(_ body: String) {
+        let parts = body.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        let key = parts[0].split(separator: " ")
+        guard parts.count == 2, key.count == 2, let i = Int(key[1]), i >= 0, i < 16 else { return }
+        while streams.count <= i { streams.append(Stream(timeBase: Rational(1, 1), mediaType: "", codecID: "")) }
+        let value = parts[1]
+        func pair(_ sep: Character) -> (Int, Int)? {
+            let p = value.split(separator: sep).compactMap { Int($0) }
+            return p.count == 2 ? (p[0], p[1]) : nil
+        }
+        switch key[0] {
+        case "tb": if let (n, d) = pair("/") { streams[i].timeBase = Rational(n, d) }
+        case "media_type": streams[i].mediaType = value
+        case "codec_id": streams[i].codecID = value
+        case "dimensions": if let (w, h) = pair("x") { streams[i].width = w; streams[i].height = h }
+        case "sar": if let (n, d) = pair("/") { streams[i].sampleAspect = Rational(n, d) }
+        case "sample_rate": streams[i].sampleRate = Int(value) ?? 0
+        case "channel_layout_name": streams[i].channelLayout = value
+        default: break
+        }
+    }
+
     /// Reads framemd5 text (from reel or ffmpeg). Only frame lines and the notes are kept.
     public static func parse(_ text: String, path: String = "") throws -> FrameHashFile {
         var file = FrameHashFile()
@@ -68,6 +91,7 @@ public struct FrameHashFile: Sendable, Equatable {
             if line.hasPrefix("#") {
                 let body = String(line.dropFirst())
                 if !standard.contains(where: { body.hasPrefix($0) }) { file.notes.append(body) }
+                else { file.readStreamHeader(body) }
                 continue
             }
             let cols = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }

@@ -26,6 +26,14 @@ public struct RenderOptions: Sendable {
     public var threads: Int = 0
     public var deterministic = false
     public var progress: ProgressMode = .auto
+    /// Write the composed frames' checksums (framemd5) here: what the compositor produced,
+    /// independent of the encoder.
+    public var frameHashes: String?
+    /// Composed frames to save as PNG (output frame index → path), e.g. for previews and
+    /// golden-test artifacts.
+    public var snapshots: [Int: String] = [:]
+    /// Test hook: changes one pixel of every composed frame, to prove golden tests catch it.
+    var perturbOnePixelForTesting = false
 
     public init(input: String, output: String) {
         self.input = input

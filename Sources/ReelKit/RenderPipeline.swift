@@ -254,6 +254,7 @@ public final class RenderPipeline: @unchecked Sendable {
             guard let composed = try graph!.process(input).first else {
                 throw MediaError(.internalFailure, path: options.input, "the compositor produced no picture")
             }
+            if options.perturbOnePixelForTesting { composed.perturbOnePixel() }
             lastSource = source
             lastCanvas = composed
             return composed
@@ -306,6 +307,16 @@ public final class RenderPipeline: @unchecked Sendable {
         var frames = 0
         var lastReport = Date.distantPast
         report(.start, frames: 0, total: expectedFrames, started: started)
+        var hashes: FrameHashFile? = nil
+        if o.frameHashes != nil {
+            var file = FrameHashFile()
+            var stream = FrameHashFile.Stream(timeBase: Rational(1, o.fps), mediaType: "video", codecID: "rawvideo")
+            stream.width = o.width
+            stream.height = o.height
+            file.streams = [stream]
+            hashes = file
+        }
+        var lastHashed: (frame: Frame, md5: String, size: Int)? = nil
 
         func encodeAudio(upTo limit: Int, final: Bool) throws {
             let size = audio.frameSize
@@ -330,6 +341,15 @@ public final class RenderPipeline: @unchecked Sendable {
         }
 
         while let frame = canvasQueue.pop() {
+            if hashes != nil {
+                // A repeated picture (same buffers) is not hashed twice.
+                let (md5, size) = lastHashed.flatMap { $0.frame.sharesPixels(with: frame) ? ($0.md5, $0.size) : nil }
+                    ?? FrameHasher.md5(video: frame)
+                lastHashed = (frame, md5, size)
+                let pts = frame.pts ?? Int64(frames)
+                hashes!.entries.append(.init(stream: 0, dts: pts, pts: pts, duration: 1, size: size, md5: md5))
+            }
+            if let path = o.snapshots[frames] { try PNGFile.write(try frame.rgbImage(), to: path) }
             for p in try video.encode(frame) { try muxer.write(p, stream: videoStream) }
             frames += 1
             while let chunk = audioQueue.tryPop() { takeAudio(chunk) }
@@ -346,6 +366,11 @@ public final class RenderPipeline: @unchecked Sendable {
         try encodeAudio(upTo: frames * samplesPerFrame, final: true)
         for p in try audio.encode(nil) { try muxer.write(p, stream: audioStream) }
         try muxer.finish()
+        if let hashes, let path = o.frameHashes {
+            do { try hashes.text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+                throw MediaError(.cannotWrite, path: path, "cannot write frame hashes: \(error.localizedDescription)")
+            }
+        }
         report(.done, frames: frames, total: frames, started: started)
         return frames
     }

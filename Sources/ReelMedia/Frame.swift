@@ -33,6 +33,18 @@ public final class Frame: @unchecked Sendable {
         return copy
     }
 
+    /// True when both frames reference the very same picture buffers.
+    public func sharesPixels(with other: Frame) -> Bool {
+        pointer.pointee.data.0 != nil && pointer.pointee.data.0 == other.pointer.pointee.data.0
+    }
+
+    /// Inverts the top-left luma sample. Only for proving that regression tests notice a
+    /// one-pixel change; never used in a real render.
+    public func perturbOnePixel() {
+        guard av_frame_make_writable(pointer) >= 0, let y = pointer.pointee.data.0 else { return }
+        y.pointee = 255 &- y.pointee
+    }
+
     /// True when both frames are video of the same format and size with identical pixels.
     /// Used to skip composing a frame that did not change (static screens, duplicated frames).
     public func hasSamePixels(as other: Frame) -> Bool {

@@ -29,6 +29,7 @@ struct Render: ParsableCommand {
     @Option(help: "Decoder and filter threads (0 = automatic).") var threads: Int = 0
     @Flag(help: "Byte-identical output across runs (single-threaded encoder, bit-exact flags, no creation time).") var deterministic = false
     @Flag(help: "Overwrite the output if it exists.") var force = false
+    @Option(name: .customLong("frame-hashes"), help: "Write the composed frames' checksums (framemd5 format) to this file.") var frameHashes: String?
     @Option(help: "Progress: 'json' prints one JSON event per line on stdout.") var progress: String?
     @Flag(name: .shortAndLong, help: "Print nothing but errors.") var quiet = false
     @Flag(help: "Show libav's own messages.") var verbose = false
@@ -48,6 +49,7 @@ struct Render: ParsableCommand {
         options.threads = threads
         options.deterministic = deterministic
         options.force = force
+        options.frameHashes = frameHashes
         switch (progress, quiet) {
         case ("json", _): options.progress = .json
         case (nil, true): options.progress = .quiet

@@ -146,3 +146,23 @@ final class RenderFlagsTests: XCTestCase {
         XCTAssertThrowsError(try RenderFlags.parseBackground("#2030"))
     }
 }
+
+final class FrameHashFileTests: XCTestCase {
+    func testRoundTrip() throws {
+        var f = FrameHashFile()
+        var s = FrameHashFile.Stream(timeBase: .init(1, 30), mediaType: "video", codecID: "rawvideo")
+        s.width = 1080; s.height = 1920
+        f.streams = [s]
+        f.notes = ["libavcodec: 59.37.100"]
+        f.entries = [.init(stream: 0, dts: 0, pts: 0, duration: 1, size: 3110400, md5: "0123456789abcdef0123456789abcdef")]
+        let parsed = try FrameHashFile.parse(f.text)
+        XCTAssertEqual(parsed, f)
+        XCTAssertTrue(f.text.contains("0,          0,          0,        1,  3110400, 0123456789abcdef0123456789abcdef"))
+    }
+
+    func testBrokenLineNamesTheLine() {
+        XCTAssertThrowsError(try FrameHashFile.parse("#format: frame checksums\n0, 1, 2\n", path: "x.framemd5")) { e in
+            XCTAssertTrue("\(e)".contains("x.framemd5: line 2"), "\(e)")
+        }
+    }
+}
