@@ -7,6 +7,9 @@ public enum MediaHasher {
         public var audio = false
         /// Convert pictures to this pixel format (bit-exact libswscale) before hashing.
         public var pixelFormat: String?
+        /// Turn pictures upright by their display matrix first, as ffmpeg does by default
+        /// (transposes are exact pixel moves, so hashes stay comparable with ffmpeg's).
+        public var autorotate = true
         public init() {}
     }
 
@@ -22,16 +25,18 @@ public enum MediaHasher {
         var videoStream = FrameHashFile.Stream(timeBase: video.timeBase, mediaType: "video", codecID: "rawvideo")
         var audioStream = FrameHashFile.Stream(timeBase: Rational(1, 1), mediaType: "audio", codecID: "pcm_s16le")
         var converter: FilterGraph? = nil
+        let info = try Probe.inspect(path: path, scanPackets: 0)
+        let upright = options.autorotate ? info.streams.first { $0.index == v }.map { SourcePicture(stream: $0).rotationFilters } ?? "" : ""
+        let conversion = upright + (options.pixelFormat.map { "scale=flags=bicubic+accurate_rnd+bitexact,format=\($0)," } ?? "")
         var sawVideo = false, sawAudio = false
         var lastVideoPTS: Int64? = nil
         let packer = SamplePacker()
 
         func addVideo(_ frames: [Frame]) throws {
             for var frame in frames {
-                if let fmt = options.pixelFormat {
+                if !conversion.isEmpty {
                     if converter == nil {
-                        converter = try FilterGraph("[in]scale=flags=bicubic+accurate_rnd+bitexact,format=\(fmt)[out]",
-                                                    input: frame, timeBase: video.timeBase)
+                        converter = try FilterGraph("[in]\(conversion)null[out]", input: frame, timeBase: video.timeBase)
                     }
                     guard let converted = try converter!.process(frame).first else { continue }
                     frame = converted

@@ -30,6 +30,19 @@ struct SourcePicture: Equatable {
         rotation % 180 == 90 ? (storedHeight, squareWidth) : (squareWidth, storedHeight)
     }
 
+    /// Only the exact pixel moves for the display matrix (no aspect change), comma-terminated.
+    var rotationFilters: String {
+        var steps: [String] = []
+        if mirrored { steps.append("hflip") }
+        switch rotation {
+        case 90: steps.append("transpose=clock")
+        case 180: steps.append("hflip,vflip")
+        case 270: steps.append("transpose=cclock")
+        default: break
+        }
+        return steps.isEmpty ? "" : steps.joined(separator: ",") + ","
+    }
+
     /// Filters that make the picture upright (transpose/flip are exact pixel moves) and
     /// square-pixelled. Comma-terminated fragment, or "" when nothing is needed.
     var uprightFilters: String {

@@ -20,6 +20,7 @@ struct HashCommand: ParsableCommand {
     @Argument(help: "The video file.") var file: String
     @Flag(help: "Also hash the audio stream (packed signed 16-bit samples).") var audio = false
     @Option(name: .customLong("pix-fmt"), help: "Convert pictures to this pixel format before hashing (e.g. yuv420p).") var pixelFormat: String?
+    @Flag(name: .customLong("no-autorotate"), help: "Hash pictures as stored, ignoring the display matrix (like ffmpeg -noautorotate).") var noAutorotate = false
     @Option(help: "Output format: framemd5 or json.") var format: String = "framemd5"
     @Option(help: "Compare with this file instead of printing hashes.") var compare: String?
     @Option(help: "With --compare: the lowest PSNR in dB still counted as equal (default: frames must be identical).") var tolerance: Double?
@@ -45,6 +46,7 @@ struct HashCommand: ParsableCommand {
             var options = MediaHasher.Options()
             options.audio = audio
             options.pixelFormat = pixelFormat
+            options.autorotate = !noAutorotate
             let hashes = try MediaHasher.hash(path: file, options: options)
             if format == "json" {
                 let encoder = JSONEncoder()
