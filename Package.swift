@@ -22,6 +22,17 @@ let package = Package(
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavfilter-dev",
                               "libswscale-dev", "libswresample-dev", "libavutil-dev"])]
         ),
+        .systemLibrary(
+            name: "CText",
+            path: "Sources/CText",
+            pkgConfig: "harfbuzz",
+            providers: [.apt(["libfreetype-dev", "libharfbuzz-dev", "libfontconfig1-dev", "libunibreak-dev"])]
+        ),
+        .target(
+            name: "ReelText",
+            dependencies: ["CText"],
+            path: "Sources/ReelText"
+        ),
         .target(
             name: "CReelShims",
             dependencies: ["CFFmpeg"],
@@ -45,6 +56,7 @@ let package = Package(
             ],
             path: "Sources/reel"
         ),
+        .testTarget(name: "ReelTextTests", dependencies: ["ReelText"], path: "Tests/ReelTextTests"),
         .testTarget(name: "ReelMediaTests", dependencies: ["ReelMedia"], path: "Tests/ReelMediaTests"),
         .testTarget(name: "ReelKitTests", dependencies: ["ReelKit", "ReelMedia"], path: "Tests/ReelKitTests"),
         .testTarget(name: "ReelCLITests", dependencies: ["reel"], path: "Tests/ReelCLITests"),
