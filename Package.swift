@@ -45,7 +45,7 @@ let package = Package(
         ),
         .target(
             name: "ReelKit",
-            dependencies: ["ReelMedia"],
+            dependencies: ["ReelMedia", "ReelText"],
             path: "Sources/ReelKit"
         ),
         .executableTarget(
@@ -58,7 +58,7 @@ let package = Package(
         ),
         .testTarget(name: "ReelTextTests", dependencies: ["ReelText"], path: "Tests/ReelTextTests"),
         .testTarget(name: "ReelMediaTests", dependencies: ["ReelMedia"], path: "Tests/ReelMediaTests"),
-        .testTarget(name: "ReelKitTests", dependencies: ["ReelKit", "ReelMedia"], path: "Tests/ReelKitTests"),
+        .testTarget(name: "ReelKitTests", dependencies: ["ReelKit", "ReelMedia", "ReelText"], path: "Tests/ReelKitTests"),
         .testTarget(name: "ReelCLITests", dependencies: ["reel"], path: "Tests/ReelCLITests"),
     ],
     swiftLanguageModes: [.v5]

@@ -32,6 +32,13 @@ public struct RenderOptions: Sendable {
     /// Composed frames to save as PNG (output frame index → path), e.g. for previews and
     /// golden-test artifacts.
     public var snapshots: [Int: String] = [:]
+    /// Burned-in subtitles: a bilingual SRT/VTT/ASS file (Chinese line, then English line),
+    /// or a Chinese file plus an English file merged by time.
+    public var subtitles: String?
+    public var subtitlesEnglish: String?
+    /// nil = detect (UTF-8 with/without BOM, UTF-16 BOM, else GB18030).
+    public var subtitlesEncoding: String?
+    public var captions = CaptionStyle()
     /// Test hook: changes one pixel of every composed frame, to prove golden tests catch it.
     var perturbOnePixelForTesting = false
 

@@ -1,5 +1,6 @@
 import Foundation
 import ReelMedia
+import ReelText
 
 /// decode → normalize/compose → encode → mux, as three threads joined by bounded queues
 /// (the shape of FFmpeg's fftools). Memory is bounded by the queue sizes, not the input's
@@ -7,11 +8,14 @@ import ReelMedia
 public final class RenderPipeline: @unchecked Sendable {
     public let options: RenderOptions
     private let onProgress: @Sendable (RenderProgress) -> Void
+    private let onWarning: @Sendable (String) -> Void
     private let failure = FailureBox()
 
-    public init(options: RenderOptions, onProgress: @escaping @Sendable (RenderProgress) -> Void = { _ in }) {
+    public init(options: RenderOptions, onProgress: @escaping @Sendable (RenderProgress) -> Void = { _ in },
+                onWarning: @escaping @Sendable (String) -> Void = { _ in }) {
         self.options = options
         self.onProgress = onProgress
+        self.onWarning = onWarning
     }
 
     // MARK: - Items handed between stages
@@ -68,9 +72,11 @@ public final class RenderPipeline: @unchecked Sendable {
                                       panel: layout.panel, background: o.background, source: source,
                                       bitexact: o.deterministic)
 
-        let output = try OutputFile(destination: o.output, inputs: [o.input], force: o.force)
+        let subtitles = try loadSubtitles()
+        let inputs = [o.input] + [o.subtitles, o.subtitlesEnglish].compactMap { $0 }
+        let output = try OutputFile(destination: o.output, inputs: inputs, force: o.force)
         do {
-            let (frames, reused) = try render(info: info, composer: composer, output: output, started: started)
+            let (frames, reused) = try render(info: info, composer: composer, subtitles: subtitles, output: output, started: started)
             try output.commit()
             return RenderSummary(output: output.destination, frames: frames, duration: Double(frames) / Double(o.fps),
                                  wallSeconds: Date().timeIntervalSince(started), crop: crop, cropReason: cropReason,
@@ -96,7 +102,33 @@ public final class RenderPipeline: @unchecked Sendable {
 
     // MARK: - The three stages
 
-    private func render(info: MediaInfo, composer: CanvasComposer, output: OutputFile, started: Date) throws -> (Int, Int) {
+    /// Reads and checks the subtitle files up front: a broken file fails before any work.
+    private func loadSubtitles() throws -> SubtitleTrack? {
+        let o = options
+        guard let path = o.subtitles ?? o.subtitlesEnglish else { return nil }
+        func read(_ p: String) throws -> [Cue] {
+            guard FileManager.default.fileExists(atPath: p) else { throw MediaError(.notFound, path: p, "no such file") }
+            do { return try SubtitleReader.read(path: p, encoding: o.subtitlesEncoding) } catch let e as SubtitleError {
+                throw MediaError(.invalidInput, path: p, e.line.map { "line \($0): \(e.message)" } ?? e.message)
+            }
+        }
+        var cues = try read(path)
+        if let en = o.subtitlesEnglish, o.subtitles != nil { cues = SubtitleReader.merge(chinese: cues, english: try read(en)) }
+        let track: SubtitleTrack
+        do {
+            track = try SubtitleTrack(cues: cues, style: o.captions, canvasWidth: o.width, canvasHeight: o.height,
+                                      safeArea: o.safeArea, fps: o.fps)
+            let missing = try track.missingCharacters()
+            if !missing.isEmpty {
+                onWarning("\(path): no installed font has these characters: \(String(missing)) (they will be left out)")
+            }
+        } catch let e as TextError {
+            throw MediaError(.unavailable, path: path, e.description)
+        }
+        return track
+    }
+
+    private func render(info: MediaInfo, composer: CanvasComposer, subtitles: SubtitleTrack?, output: OutputFile, started: Date) throws -> (Int, Int) {
         let o = options
         let demuxer = try Demuxer(path: o.input)
         guard let videoIndex = demuxer.bestStream(.video) else {
@@ -132,7 +164,7 @@ public final class RenderPipeline: @unchecked Sendable {
         }
         let composeThread = StageThread(name: "reel-compose") { [self] in
             do {
-                results.reused = try composeStage(composer: composer, endTime: endTime, sourceQueue: sourceQueue,
+                results.reused = try composeStage(composer: composer, subtitles: subtitles, endTime: endTime, sourceQueue: sourceQueue,
                                           canvasQueue: canvasQueue, sourceEnd: { decodeThread.join(); return results.sourceEnd })
                 canvasQueue.close()
             } catch { fail(error) }
@@ -223,7 +255,7 @@ public final class RenderPipeline: @unchecked Sendable {
     }
 
     /// Converts to constant frame rate and composes each distinct source picture once.
-    private func composeStage(composer: CanvasComposer, endTime: Double?, sourceQueue: BoundedQueue<SourceFrame>,
+    private func composeStage(composer: CanvasComposer, subtitles: SubtitleTrack?, endTime: Double?, sourceQueue: BoundedQueue<SourceFrame>,
                               canvasQueue: BoundedQueue<Frame>, sourceEnd: () -> Double) throws -> Int {
         var clock = FrameClock<SourceFrame>(fps: options.fps, endTime: endTime)
         var graph: FilterGraph? = nil
@@ -263,6 +295,9 @@ public final class RenderPipeline: @unchecked Sendable {
             for (slot, source) in slots {
                 let out = try canvas(for: source).reference()
                 out.pts = Int64(slot)
+                if let subtitles, let caption = try subtitles.overlay(at: Double(slot) / Double(options.fps)) {
+                    out.blend(caption.overlay, x: caption.x, y: caption.y, opacity: caption.opacity)
+                }
                 if !canvasQueue.push(out) { return false }
             }
             return true

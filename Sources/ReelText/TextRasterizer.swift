@@ -6,26 +6,36 @@ public struct TextImage: Sendable, Equatable {
     public var width: Int
     public var height: Int
     public var pixels: [UInt8]
-    public init(width: Int, height: Int, pixels: [UInt8]) { self.width = width; self.height = height; self.pixels = pixels }
+    /// Transparent margin around the text itself (room for outline and shadow).
+    public var padding: Int
+    public init(width: Int, height: Int, pixels: [UInt8], padding: Int = 0) {
+        self.width = width; self.height = height; self.pixels = pixels; self.padding = padding
+    }
     public static let empty = TextImage(width: 0, height: 0, pixels: [])
 
-    /// Stacks blocks vertically, centred, with `gap` pixels between them.
+    /// Stacks blocks vertically, centred, `gap` pixels apart measured between the texts
+    /// (their shadow margins overlap and are composited, premultiplied "over").
     public static func stacked(_ images: [TextImage], gap: Int) -> TextImage {
         let parts = images.filter { $0.width > 0 && $0.height > 0 }
-        guard !parts.isEmpty else { return .empty }
+        guard let first = parts.first else { return .empty }
         let w = parts.map(\.width).max()!
-        let h = parts.map(\.height).reduce(0, +) + gap * (parts.count - 1)
-        var out = [UInt8](repeating: 0, count: w * h * 4)
-        var y0 = 0
-        for p in parts {
-            let x0 = (w - p.width) / 2
-            for row in 0..<p.height {
-                let src = row * p.width * 4, dst = ((y0 + row) * w + x0) * 4
-                for i in 0..<(p.width * 4) { out[dst + i] = p.pixels[src + i] }
-            }
-            y0 += p.height + gap
+        var tops: [Int] = [0]
+        for (a, b) in zip(parts, parts.dropFirst()) {
+            tops.append(tops.last! + a.height - a.padding - b.padding + gap)
         }
-        return TextImage(width: w, height: h, pixels: out)
+        let h = max(zip(parts, tops).map { $0.height + $1 }.max()!, 1)
+        var out = [UInt8](repeating: 0, count: w * h * 4)
+        for (p, y0) in zip(parts, tops) {
+            let x0 = (w - p.width) / 2
+            for row in 0..<p.height where y0 + row >= 0 && y0 + row < h {
+                for col in 0..<p.width {
+                    let s = (row * p.width + col) * 4, d = ((y0 + row) * w + x0 + col) * 4
+                    let k = 255 - Int(p.pixels[s + 3])
+                    for c in 0..<4 { out[d + c] = UInt8(min(255, Int(p.pixels[s + c]) + (Int(out[d + c]) * k + 127) / 255)) }
+                }
+            }
+        }
+        return TextImage(width: w, height: h, pixels: out, padding: first.padding)
     }
 }
 
@@ -137,7 +147,7 @@ public final class TextRasterizer {
                 }
             }
         }
-        return composite(width: width, height: height, fill: fill, emphasis: emphasis, stroke: stroke, style: style)
+        return composite(width: width, height: height, fill: fill, emphasis: emphasis, stroke: stroke, style: style, padding: pad)
     }
 
     // MARK: - Shaping
@@ -206,7 +216,7 @@ public final class TextRasterizer {
     }
 
     /// shadow (blurred union of stroke and fill) under stroke under fill, premultiplied.
-    private func composite(width: Int, height: Int, fill: [UInt8], emphasis: [UInt8], stroke: [UInt8], style: TextStyle) -> TextImage {
+    private func composite(width: Int, height: Int, fill: [UInt8], emphasis: [UInt8], stroke: [UInt8], style: TextStyle, padding: Int) -> TextImage {
         var out = [Float](repeating: 0, count: width * height * 4)
         func over(_ mask: [UInt8], _ color: RGBA, dx: Int = 0, dy: Int = 0) {
             let ca = Float(color.a) / 255
@@ -237,7 +247,8 @@ public final class TextRasterizer {
         if style.outlineWidth > 0 { over(stroke, style.outlineColor) }
         over(fill, style.color)
         over(emphasis, style.emphasisColor)
-        return TextImage(width: width, height: height, pixels: out.map { UInt8(max(0, min(255, $0.rounded()))) })
+        return TextImage(width: width, height: height, pixels: out.map { UInt8(max(0, min(255, $0.rounded()))) },
+                         padding: padding)
     }
 
     /// Separable box blur repeated `passes` times (≈ Gaussian) on an alpha mask.

@@ -34,6 +34,11 @@ final class ProgressPrinter: @unchecked Sendable {
         if lineShown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)); lineShown = false }
     }
 
+    func warn(_ message: String) {
+        lock.lock(); defer { lock.unlock() }
+        FileHandle.standardError.write(Data("reel: warning: \(message)\n".utf8))
+    }
+
     func interrupted() {
         clearLine()
         FileHandle.standardError.write(Data("reel: interrupted; partial output removed\n".utf8))

@@ -28,6 +28,11 @@ struct Render: ParsableCommand {
     @Option(help: "Any libavcodec H.264 encoder by name (libx264, h264_nvenc, h264_vaapi, …).") var encoder: String = "libx264"
     @Option(help: "Decoder and filter threads (0 = automatic).") var threads: Int = 0
     @Flag(help: "Byte-identical output across runs (single-threaded encoder, bit-exact flags, no creation time).") var deterministic = false
+    @Option(help: "Subtitles to burn in: SRT, WebVTT or ASS; a cue's Chinese line(s) then its English line(s).") var subtitles: String?
+    @Option(name: .customLong("subtitles-en"), help: "English subtitles in their own file, merged with --subtitles by time.") var subtitlesEnglish: String?
+    @Option(name: .customLong("subtitles-encoding"), help: "Subtitle text encoding: utf-8, gb18030, gbk, utf-16 (default: detected).") var subtitlesEncoding: String?
+    @Option(name: .customLong("font-zh"), help: "Font family or file for the Chinese line (default: Noto Sans CJK SC).") var fontChinese: String?
+    @Option(name: .customLong("font-en"), help: "Font family or file for the English line (default: Noto Sans CJK SC).") var fontEnglish: String?
     @Flag(help: "Overwrite the output if it exists.") var force = false
     @Option(name: .customLong("frame-hashes"), help: "Write the composed frames' checksums (framemd5 format) to this file.") var frameHashes: String?
     @Option(help: "Progress: 'json' prints one JSON event per line on stdout.") var progress: String?
@@ -50,6 +55,11 @@ struct Render: ParsableCommand {
         options.deterministic = deterministic
         options.force = force
         options.frameHashes = frameHashes
+        options.subtitles = subtitles
+        options.subtitlesEnglish = subtitlesEnglish
+        options.subtitlesEncoding = subtitlesEncoding
+        if let f = fontChinese { options.captions.chinese.font = f }
+        if let f = fontEnglish { options.captions.english.font = f }
         switch (progress, quiet) {
         case ("json", _): options.progress = .json
         case (nil, true): options.progress = .quiet
@@ -59,7 +69,7 @@ struct Render: ParsableCommand {
         let printer = ProgressPrinter(mode: options.progress)
         Interruption.install { _ in printer.interrupted() }
         do {
-            let summary = try RenderPipeline(options: options, onProgress: printer.show).run()
+            let summary = try RenderPipeline(options: options, onProgress: printer.show, onWarning: printer.warn).run()
             printer.finished(summary)
         } catch {
             printer.clearLine()

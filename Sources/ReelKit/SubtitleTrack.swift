@@ -1,0 +1,112 @@
+import Foundation
+import ReelMedia
+import ReelText
+
+/// How burned-in bilingual captions look and where they sit.
+public struct CaptionStyle: Sendable {
+    public var chinese = TextStyle(font: "Noto Sans CJK SC", size: 64, color: .white, outlineWidth: 5,
+                                   outlineColor: RGBA(0, 0, 0), shadowOffset: (0, 4), shadowBlur: 6,
+                                   shadowColor: RGBA(0, 0, 0, 140))
+    public var english = TextStyle(font: "Noto Sans CJK SC", size: 40, color: RGBA(255, 236, 160),
+                                   emphasisColor: RGBA(90, 220, 255), outlineWidth: 3.5,
+                                   outlineColor: RGBA(0, 0, 0), shadowOffset: (0, 3), shadowBlur: 5,
+                                   shadowColor: RGBA(0, 0, 0, 140))
+    /// Sizes are lowered (to these floors) before a language takes a third line.
+    public var chineseMinimumSize = 48
+    public var englishMinimumSize = 30
+    public var maxLinesPerLanguage = 2
+    /// Fade in and out over this many frames.
+    public var fadeFrames = 4
+    /// Gap between the Chinese and the English block, and above the bottom safe margin.
+    public var gap = 14
+    public var bottomMargin = 24
+    public init() {}
+}
+
+/// Burned-in subtitles: each cue is laid out (line breaking, size fitting) and rasterized
+/// once, converted to a YUV overlay, and only blended on the frames it covers.
+/// Used from one thread (FreeType faces are not thread-safe).
+final class SubtitleTrack {
+    let cues: [Cue]
+    let style: CaptionStyle
+    let canvasWidth: Int, canvasHeight: Int
+    let safe: SafeArea
+    let fps: Int
+    private let rasterizer: TextRasterizer
+    private var cache: [Int: (overlay: Overlay, x: Int, y: Int)] = [:]
+
+    init(cues: [Cue], style: CaptionStyle, canvasWidth: Int, canvasHeight: Int, safeArea: SafeArea, fps: Int) throws {
+        self.cues = cues.sorted { $0.start < $1.start }
+        self.style = style
+        self.canvasWidth = canvasWidth
+        self.canvasHeight = canvasHeight
+        self.safe = safeArea.scaled(toWidth: canvasWidth, height: canvasHeight)
+        self.fps = fps
+        rasterizer = try TextRasterizer()
+    }
+
+    /// Characters no installed font has, across all cues (reported once as a warning).
+    func missingCharacters() throws -> [Character] {
+        var missing = Set<Character>()
+        for cue in cues {
+            missing.formUnion(try rasterizer.missing(in: EmphasisMarkup.parse(cue.chinese).plain, font: style.chinese.font))
+            missing.formUnion(try rasterizer.missing(in: EmphasisMarkup.parse(cue.english).plain, font: style.english.font))
+        }
+        return missing.sorted()
+    }
+
+    var maxTextWidth: Double { Double(canvasWidth - safe.left - safe.right) }
+
+    /// The overlay to blend at output time `t`, with its position and fade opacity.
+    func overlay(at t: Double) throws -> (overlay: Overlay, x: Int, y: Int, opacity: Double)? {
+        guard let index = cues.lastIndex(where: { $0.start <= t && t < $0.end }) else {
+            cache = cache.filter { cues[$0.key].end > t }   // forget cues that are over
+            return nil
+        }
+        let cue = cues[index]
+        let placed = try cache[index] ?? layout(cue)
+        cache[index] = placed
+        let fade = Double(max(style.fadeFrames, 1)) / Double(fps)
+        let opacity = min(1, (t - cue.start + 1 / Double(fps)) / fade, (cue.end - t) / fade)
+        return (placed.overlay, placed.x, placed.y, max(0, opacity))
+    }
+
+    /// Lines for one language: the largest size (down to the floor) at which the text fits
+    /// in `maxLinesPerLanguage` balanced lines; at the floor it takes the lines it needs.
+    func block(_ text: String, style base: TextStyle, minimum: Int, language: String) throws -> TextImage {
+        let (plain, flags) = EmphasisMarkup.parse(text.replacingOccurrences(of: "\n", with: language == "zh" ? "" : " "))
+        guard !plain.trimmingCharacters(in: .whitespaces).isEmpty else { return .empty }
+        let breaker = LineBreaker(language: language)
+        var s = base
+        var lines: [String]? = nil
+        var size = base.size
+        while size >= minimum {
+            s.size = size
+            let measureStyle = s
+            lines = breaker.layout(plain, maxWidth: maxTextWidth, maxLines: style.maxLinesPerLanguage) {
+                self.rasterizer.measure($0, style: measureStyle)
+            }
+            if lines != nil { break }
+            size -= 2
+        }
+        if lines == nil {
+            s.size = minimum
+            let measureStyle = s
+            lines = breaker.layout(plain, maxWidth: maxTextWidth, maxLines: 8) { self.rasterizer.measure($0, style: measureStyle) } ?? [plain]
+        }
+        let chars = Array(plain)
+        var offset = 0
+        let runs = lines!.map { EmphasisMarkup.runs(for: $0, plain: chars, flags: flags, offset: &offset) }
+        return try rasterizer.render(lines: runs, style: s)
+    }
+
+    func layout(_ cue: Cue) throws -> (overlay: Overlay, x: Int, y: Int) {
+        let zh = try block(cue.chinese, style: style.chinese, minimum: style.chineseMinimumSize, language: "zh")
+        let en = try block(cue.english, style: style.english, minimum: style.englishMinimumSize, language: "en")
+        let image = TextImage.stacked([zh, en], gap: style.gap)
+        let overlay = Overlay(premultipliedRGBA: image.pixels, width: image.width, height: image.height)
+        let x = safe.left + (canvasWidth - safe.left - safe.right - image.width) / 2
+        let y = canvasHeight - safe.bottom - style.bottomMargin - (image.height - image.padding)
+        return (overlay, x, max(safe.top, y))
+    }
+}
