@@ -9,6 +9,8 @@ public struct Overlay: Sendable {
     public let height: Int
     let luma: [UInt8], alpha: [UInt8]
     let cb: [UInt8], cr: [UInt8], chromaAlpha: [UInt8]
+    /// Per row, the columns that have any alpha: blending skips the transparent rest.
+    let rowSpans: [Range<Int>]
     var chromaWidth: Int { (width + 1) / 2 }
     var chromaHeight: Int { (height + 1) / 2 }
 
@@ -48,6 +50,11 @@ public struct Overlay: Sendable {
             chromaAlpha[c] = UInt8(min(255, sumA[c] / 4))
         }
         self.luma = luma; self.alpha = alpha; self.cb = cb; self.cr = cr; self.chromaAlpha = chromaAlpha
+        rowSpans = (0..<height).map { y in
+            let row = alpha[(y * width)..<((y + 1) * width)]
+            guard let first = row.firstIndex(where: { $0 > 0 }), let last = row.lastIndex(where: { $0 > 0 }) else { return 0..<0 }
+            return (first - y * width)..<(last - y * width + 1)
+        }
     }
 }
 
@@ -70,9 +77,11 @@ extension Frame {
                     let ty = y0 + row
                     guard ty >= 0, ty < fh else { continue }
                     let dst = py + ty * ly
-                    for col in 0..<o.width {
+                    let span = o.rowSpans[row]
+                    let lo = max(span.lowerBound, -x0), hi = min(span.upperBound, fw - x0)
+                    guard lo < hi else { continue }
+                    for col in lo..<hi {
                         let tx = x0 + col
-                        guard tx >= 0, tx < fw else { continue }
                         let a = Int(sa[row * o.width + col]) * k >> 8
                         if a == 0 { continue }
                         let d = Int(dst[tx])
@@ -83,19 +92,30 @@ extension Frame {
         }
         let cw = o.chromaWidth, chh = o.chromaHeight
         let fcw = (fw + 1) / 2, fch = (fh + 1) / 2
-        for row in 0..<chh {
-            let ty = y0 / 2 + row
-            guard ty >= 0, ty < fch else { continue }
-            let du = pu + ty * lu, dv = pv + ty * lv
-            for col in 0..<cw {
-                let tx = x0 / 2 + col
-                guard tx >= 0, tx < fcw else { continue }
-                let i = row * cw + col
-                let a = Int(o.chromaAlpha[i]) * k >> 8
-                if a == 0 { continue }
-                let u = Int(du[tx]), v = Int(dv[tx])
-                du[tx] = UInt8(u + ((Int(o.cb[i]) - u) * a + 127) / 255)
-                dv[tx] = UInt8(v + ((Int(o.cr[i]) - v) * a + 127) / 255)
+        o.chromaAlpha.withUnsafeBufferPointer { ca in
+            o.cb.withUnsafeBufferPointer { cb in
+                o.cr.withUnsafeBufferPointer { cr in
+                    for row in 0..<chh {
+                        let ty = y0 / 2 + row
+                        guard ty >= 0, ty < fch else { continue }
+                        let du = pu + ty * lu, dv = pv + ty * lv
+                        // The chroma row covers luma rows 2·row and 2·row+1.
+                        let a0 = o.rowSpans[min(2 * row, o.height - 1)], a1 = o.rowSpans[min(2 * row + 1, o.height - 1)]
+                        let spanLo = min(a0.isEmpty ? Int.max : a0.lowerBound, a1.isEmpty ? Int.max : a1.lowerBound) / 2
+                        let spanHi = (max(a0.upperBound, a1.upperBound) + 1) / 2
+                        let lo = max(spanLo, -x0 / 2), hi = min(spanHi, cw, fcw - x0 / 2)
+                        guard lo < hi else { continue }
+                        for col in lo..<hi {
+                            let tx = x0 / 2 + col
+                            let i = row * cw + col
+                            let a = Int(ca[i]) * k >> 8
+                            if a == 0 { continue }
+                            let u = Int(du[tx]), v = Int(dv[tx])
+                            du[tx] = UInt8(u + ((Int(cb[i]) - u) * a + 127) / 255)
+                            dv[tx] = UInt8(v + ((Int(cr[i]) - v) * a + 127) / 255)
+                        }
+                    }
+                }
             }
         }
     }
