@@ -51,6 +51,13 @@ public final class TextRasterizer {
 
     public init() throws { fonts = try FontLibrary() }
 
+    /// FreeType and HarfBuzz versions (golden hash headers name them).
+    public var libraryVersions: String {
+        var major: FT_Int = 0, minor: FT_Int = 0, patch: FT_Int = 0
+        FT_Library_Version(fonts.library, &major, &minor, &patch)
+        return "FreeType \(major).\(minor).\(patch), HarfBuzz \(String(cString: hb_version_string()))"
+    }
+
     /// The family and file of the face a name resolves to (e.g. "Noto Sans CJK SC").
     public func resolve(_ font: String) throws -> (family: String, path: String) {
         let face = try fonts.face(named: font)

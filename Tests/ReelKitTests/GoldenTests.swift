@@ -1,5 +1,6 @@
 import XCTest
 import ReelMedia
+import ReelText
 @testable import ReelKit
 
 /// Golden composed-frame hashes (FATE style): each scenario renders deterministically and
@@ -17,6 +18,7 @@ final class GoldenTests: XCTestCase {
     struct Scenario {
         var name: String
         var input: String
+        var fonts: [String] = []
         var configure: (inout RenderOptions) -> Void = { _ in }
     }
 
@@ -31,6 +33,13 @@ final class GoldenTests: XCTestCase {
         },
         Scenario(name: "rotated-phone", input: "phone-rotated.mp4"),
         Scenario(name: "fullrange-bt601", input: "fullrange-bt601.mp4"),
+        // Two-line Chinese cue with emphasis, a long English line; fonts pinned from Fixtures/.
+        Scenario(name: "subtitles", input: "recording-16x9.mp4", fonts: ["NotoSansSC-golden-subset.otf"]) {
+            let font = GoldenTests.root.appendingPathComponent("Fixtures/fonts/NotoSansSC-golden-subset.otf").path
+            $0.subtitles = GoldenTests.root.appendingPathComponent("Fixtures/subtitles/golden.srt").path
+            $0.captions.chinese.font = font
+            $0.captions.english.font = font
+        },
     ]
 
     /// Reference thumbnails kept next to the hashes (quarter size), for looking at a failure.
@@ -90,7 +99,9 @@ final class GoldenTests: XCTestCase {
         ["reel-scenario: \(scenario.name) (\(scenario.input), first second, --deterministic)",
          "libavcodec: \(LibraryVersions.avcodec)", "libswscale: \(LibraryVersions.swscale)",
          "libavfilter: \(LibraryVersions.avfilter)",
-         "freetype: not used (no text layers in this scenario)", "fonts: none"]
+         scenario.fonts.isEmpty ? "freetype: not used (no text layers in this scenario)"
+            : "freetype: \((try? TextRasterizer().libraryVersions) ?? "?")",
+         "fonts: \(scenario.fonts.isEmpty ? "none" : scenario.fonts.joined(separator: ", "))"]
     }
 
     func evaluate(_ scenario: Scenario, perturb: Bool, artifactsName: String) throws -> Outcome {
