@@ -52,6 +52,7 @@ let package = Package(
             name: "reel",
             dependencies: [
                 "ReelKit",
+                "ReelText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/reel"

@@ -20,6 +20,10 @@ public struct CaptionStyle: Sendable {
     /// Gap between the Chinese and the English block, and above the bottom safe margin.
     public var gap = 14
     public var bottomMargin = 24
+    /// Optional rounded translucent box behind the whole caption block (nil = none).
+    public var box: RGBA? = nil
+    public var boxMargin = 18
+    public var boxRadius = 20
     public init() {}
 }
 
@@ -103,7 +107,8 @@ final class SubtitleTrack {
     func layout(_ cue: Cue) throws -> (overlay: Overlay, x: Int, y: Int) {
         let zh = try block(cue.chinese, style: style.chinese, minimum: style.chineseMinimumSize, language: "zh")
         let en = try block(cue.english, style: style.english, minimum: style.englishMinimumSize, language: "en")
-        let image = TextImage.stacked([zh, en], gap: style.gap)
+        var image = TextImage.stacked([zh, en], gap: style.gap)
+        if let box = style.box { image = image.onBox(color: box, margin: style.boxMargin, radius: style.boxRadius) }
         let overlay = Overlay(premultipliedRGBA: image.pixels, width: image.width, height: image.height)
         let x = safe.left + (canvasWidth - safe.left - safe.right - image.width) / 2
         let y = canvasHeight - safe.bottom - style.bottomMargin - (image.height - image.padding)

@@ -284,3 +284,39 @@ public final class TextRasterizer {
         mask = a.map { UInt8(min(255, $0)) }
     }
 }
+
+extension TextImage {
+    /// The text over a rounded, translucent box that extends `margin` pixels beyond the
+    /// text itself (the shadow padding is inside the box), for legibility over busy pictures.
+    public func onBox(color: RGBA, margin: Int, radius: Int) -> TextImage {
+        guard width > 0 else { return self }
+        let inset = max(0, padding - margin)   // box edge, from the image edge
+        let extra = max(0, margin - padding)   // growth needed when the margin exceeds the padding
+        let w = width + 2 * extra, h = height + 2 * extra
+        var out = [UInt8](repeating: 0, count: w * h * 4)
+        let bx0 = inset, by0 = inset, bx1 = w - inset, by1 = h - inset
+        let r = Double(max(0, min(radius, (bx1 - bx0) / 2, (by1 - by0) / 2)))
+        let ca = Double(color.a) / 255
+        for y in by0..<by1 {
+            for x in bx0..<bx1 {
+                // Coverage of the rounded corner, antialiased over one pixel.
+                let cx = min(max(Double(x) + 0.5, Double(bx0) + r), Double(bx1) - r)
+                let cy = min(max(Double(y) + 0.5, Double(by0) + r), Double(by1) - r)
+                let d = ((Double(x) + 0.5 - cx) * (Double(x) + 0.5 - cx) + (Double(y) + 0.5 - cy) * (Double(y) + 0.5 - cy)).squareRoot()
+                let cover = max(0, min(1, r + 0.5 - d))
+                let a = ca * cover
+                let i = (y * w + x) * 4
+                out[i] = UInt8((Double(color.r) * a).rounded()); out[i + 1] = UInt8((Double(color.g) * a).rounded())
+                out[i + 2] = UInt8((Double(color.b) * a).rounded()); out[i + 3] = UInt8((255 * a).rounded())
+            }
+        }
+        for row in 0..<height {
+            for col in 0..<width {
+                let s = (row * width + col) * 4, d = ((row + extra) * w + col + extra) * 4
+                let k = 255 - Int(pixels[s + 3])
+                for c in 0..<4 { out[d + c] = UInt8(min(255, Int(pixels[s + c]) + (Int(out[d + c]) * k + 127) / 255)) }
+            }
+        }
+        return TextImage(width: w, height: h, pixels: out, padding: padding + extra)
+    }
+}

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ReelKit
 import ReelMedia
+import ReelText
 
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,6 +34,7 @@ struct Render: ParsableCommand {
     @Option(name: .customLong("subtitles-encoding"), help: "Subtitle text encoding: utf-8, gb18030, gbk, utf-16 (default: detected).") var subtitlesEncoding: String?
     @Option(name: .customLong("font-zh"), help: "Font family or file for the Chinese line (default: Noto Sans CJK SC).") var fontChinese: String?
     @Option(name: .customLong("font-en"), help: "Font family or file for the English line (default: Noto Sans CJK SC).") var fontEnglish: String?
+    @Option(name: .customLong("caption-box"), help: "Draw a rounded translucent box behind captions, colour #RRGGBBAA (e.g. #00000099).") var captionBox: String?
     @Flag(help: "Overwrite the output if it exists.") var force = false
     @Option(name: .customLong("frame-hashes"), help: "Write the composed frames' checksums (framemd5 format) to this file.") var frameHashes: String?
     @Option(help: "Progress: 'json' prints one JSON event per line on stdout.") var progress: String?
@@ -60,6 +62,10 @@ struct Render: ParsableCommand {
         options.subtitlesEncoding = subtitlesEncoding
         if let f = fontChinese { options.captions.chinese.font = f }
         if let f = fontEnglish { options.captions.english.font = f }
+        if let box = captionBox {
+            guard let colour = RGBA(hex: box) else { fail(MediaError(.usage, path: "", "--caption-box \(box): expected #RRGGBB or #RRGGBBAA")) }
+            options.captions.box = colour
+        }
         switch (progress, quiet) {
         case ("json", _): options.progress = .json
         case (nil, true): options.progress = .quiet
