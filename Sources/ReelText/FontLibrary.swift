@@ -10,6 +10,10 @@ final class FontFace {
     let index: Int
     let familyName: String
     private var currentSize = 0
+    /// Colour bitmap fonts (emoji: CBDT/sbix) have fixed strikes, not outlines; their
+    /// glyphs are drawn from the nearest strike scaled by `bitmapScale`.
+    let isColorBitmap: Bool
+    private(set) var bitmapScale = 1.0
 
     init(library: OpaquePointer, path: String, index: Int) throws {
         var face: UnsafeMutablePointer<FT_FaceRec_>? = nil
@@ -20,6 +24,9 @@ final class FontFace {
         self.index = index
         familyName = face.pointee.family_name.map { String(cString: $0) } ?? (path as NSString).lastPathComponent
         hbFont = hb_ft_font_create_referenced(face)
+        let flags = face.pointee.face_flags
+        isColorBitmap = (flags & FT_Long(FT_FACE_FLAG_SCALABLE)) == 0 && (flags & FT_Long(FT_FACE_FLAG_COLOR)) != 0
+            && face.pointee.num_fixed_sizes > 0
     }
 
     deinit {
@@ -29,6 +36,16 @@ final class FontFace {
 
     func setPixelSize(_ px: Int) {
         guard px != currentSize else { return }
+        if isColorBitmap {
+            // Pick the smallest strike at least as large as wanted (or the largest there is).
+            let sizes = (0..<Int(face.pointee.num_fixed_sizes)).map { Int(face.pointee.available_sizes[$0].y_ppem / 64) }
+            let pick = sizes.indices.filter { sizes[$0] >= px }.min { sizes[$0] < sizes[$1] } ?? sizes.indices.max { sizes[$0] < sizes[$1] }!
+            FT_Select_Size(face, FT_Int(pick))
+            bitmapScale = Double(px) / Double(max(sizes[pick], 1))
+            hb_ft_font_changed(hbFont)
+            currentSize = px
+            return
+        }
         FT_Set_Pixel_Sizes(face, 0, FT_UInt(px))
         hb_ft_font_changed(hbFont)
         currentSize = px

@@ -120,6 +120,7 @@ public final class TextRasterizer {
         var fill = [UInt8](repeating: 0, count: width * height)
         var emphasis = [UInt8](repeating: 0, count: width * height)
         var stroke = [UInt8](repeating: 0, count: width * height)
+        var color = [UInt8](repeating: 0, count: width * height * 4)   // premultiplied RGBA of colour glyphs
         var stroker: OpaquePointer? = nil
         if outline > 0 {
             FT_Stroker_New(fonts.library, &stroker)
@@ -132,6 +133,11 @@ public final class TextRasterizer {
             let left = Double(pad) + (Double(textWidth) - line.width) / 2
             for g in line.glyphs {
                 g.face.setPixelSize(style.size)
+                if g.face.isColorBitmap {
+                    drawColorGlyph(g.face, g.glyph, into: &color, width: width, height: height,
+                                   x: left + g.x, baseline: baseline - g.y)
+                    continue
+                }
                 guard FT_Load_Glyph(g.face.face, g.glyph, FT_Int32(FT_LOAD_NO_BITMAP)) == 0 else { continue }
                 var glyph: FT_Glyph? = nil
                 guard FT_Get_Glyph(g.face.face.pointee.glyph, &glyph) == 0, let base = glyph else { continue }
@@ -154,7 +160,8 @@ public final class TextRasterizer {
                 }
             }
         }
-        return composite(width: width, height: height, fill: fill, emphasis: emphasis, stroke: stroke, style: style, padding: pad)
+        return composite(width: width, height: height, fill: fill, emphasis: emphasis, stroke: stroke, color: color,
+                         style: style, padding: pad)
     }
 
     // MARK: - Shaping
@@ -172,9 +179,10 @@ public final class TextRasterizer {
         hb_shape(face.hbFont, buffer, nil, 0)
         var count: UInt32 = 0
         guard let infos = hb_buffer_get_glyph_infos(buffer, &count), let positions = hb_buffer_get_glyph_positions(buffer, &count) else { return [] }
+        let k = face.isColorBitmap ? face.bitmapScale : 1
         return (0..<Int(count)).map { i in
-            ShapedGlyph(glyph: infos[i].codepoint, advance: Double(positions[i].x_advance) / 64,
-                        xOffset: Double(positions[i].x_offset) / 64, yOffset: Double(positions[i].y_offset) / 64)
+            ShapedGlyph(glyph: infos[i].codepoint, advance: Double(positions[i].x_advance) / 64 * k,
+                        xOffset: Double(positions[i].x_offset) / 64 * k, yOffset: Double(positions[i].y_offset) / 64 * k)
         }
     }
 
@@ -223,7 +231,41 @@ public final class TextRasterizer {
     }
 
     /// shadow (blurred union of stroke and fill) under stroke under fill, premultiplied.
-    private func composite(width: Int, height: Int, fill: [UInt8], emphasis: [UInt8], stroke: [UInt8], style: TextStyle, padding: Int) -> TextImage {
+    /// Draws a colour bitmap glyph (BGRA, premultiplied) scaled from its strike to the text size.
+    private func drawColorGlyph(_ face: FontFace, _ glyph: UInt32, into layer: inout [UInt8], width: Int, height: Int, x: Double, baseline: Double) {
+        guard FT_Load_Glyph(face.face, glyph, FT_Int32(FT_LOAD_COLOR)) == 0 else { return }
+        let slot = face.face.pointee.glyph!
+        let bitmap = slot.pointee.bitmap
+        guard bitmap.pixel_mode == UInt8(FT_PIXEL_MODE_BGRA.rawValue), let buffer = bitmap.buffer, bitmap.width > 0 else { return }
+        let k = face.bitmapScale
+        let dw = max(1, Int((Double(bitmap.width) * k).rounded())), dh = max(1, Int((Double(bitmap.rows) * k).rounded()))
+        let x0 = Int((x + Double(slot.pointee.bitmap_left) * k).rounded())
+        let y0 = Int((baseline - Double(slot.pointee.bitmap_top) * k).rounded())
+        for dy in 0..<dh {
+            let ty = y0 + dy
+            guard ty >= 0, ty < height else { continue }
+            // Box-filter the source pixels that fall into this destination pixel.
+            let sy0 = Int(Double(dy) / k), sy1 = max(sy0 + 1, min(Int(bitmap.rows), Int(Double(dy + 1) / k)))
+            for dx in 0..<dw {
+                let tx = x0 + dx
+                guard tx >= 0, tx < width else { continue }
+                let sx0 = Int(Double(dx) / k), sx1 = max(sx0 + 1, min(Int(bitmap.width), Int(Double(dx + 1) / k)))
+                var b = 0, g = 0, r = 0, a = 0, n = 0
+                for sy in sy0..<min(sy1, Int(bitmap.rows)) {
+                    let row = buffer + sy * Int(bitmap.pitch)
+                    for sx in sx0..<min(sx1, Int(bitmap.width)) {
+                        b += Int(row[sx * 4]); g += Int(row[sx * 4 + 1]); r += Int(row[sx * 4 + 2]); a += Int(row[sx * 4 + 3]); n += 1
+                    }
+                }
+                guard n > 0 else { continue }
+                let i = (ty * width + tx) * 4
+                layer[i] = UInt8(r / n); layer[i + 1] = UInt8(g / n); layer[i + 2] = UInt8(b / n); layer[i + 3] = UInt8(a / n)
+            }
+        }
+    }
+
+    private func composite(width: Int, height: Int, fill: [UInt8], emphasis: [UInt8], stroke: [UInt8], color: [UInt8],
+                           style: TextStyle, padding: Int) -> TextImage {
         var out = [Float](repeating: 0, count: width * height * 4)
         func over(_ mask: [UInt8], _ color: RGBA, dx: Int = 0, dy: Int = 0) {
             let ca = Float(color.a) / 255
@@ -247,13 +289,17 @@ public final class TextRasterizer {
         }
         if style.shadowColor.a > 0 {
             var union = [UInt8](repeating: 0, count: width * height)
-            for i in 0..<union.count { union[i] = max(fill[i], emphasis[i], stroke[i]) }
+            for i in 0..<union.count { union[i] = max(fill[i], emphasis[i], stroke[i], color[i * 4 + 3]) }
             if style.shadowBlur > 0 { boxBlur(&union, width: width, height: height, radius: style.shadowBlur, passes: 3) }
             over(union, style.shadowColor, dx: style.shadowOffset.x, dy: style.shadowOffset.y)
         }
         if style.outlineWidth > 0 { over(stroke, style.outlineColor) }
         over(fill, style.color)
         over(emphasis, style.emphasisColor)
+        for i in stride(from: 0, to: color.count, by: 4) where color[i + 3] > 0 {
+            let k = 1 - Float(color[i + 3]) / 255
+            for c in 0..<4 { out[i + c] = Float(color[i + c]) + out[i + c] * k }
+        }
         return TextImage(width: width, height: height, pixels: out.map { UInt8(max(0, min(255, $0.rounded()))) },
                          padding: padding)
     }

@@ -19,6 +19,26 @@ final class TextRasterizerTests: XCTestCase {
         }
     }
 
+    /// Emoji come from the colour emoji font through fontconfig fallback, drawn in colour.
+    func testEmojiFallbackIsDrawnInColour() throws {
+        let r = try TextRasterizer()
+        let image = try r.render(lines: [[TextRun("太强了🔥")]], style: Self.zh)
+        XCTAssertTrue(r.missingCharacters.isEmpty, "missing: \(r.missingCharacters)")
+        var orange = 0
+        for i in stride(from: 0, to: image.pixels.count, by: 4) where image.pixels[i + 3] > 200 {
+            if Int(image.pixels[i]) > Int(image.pixels[i + 2]) + 80 && image.pixels[i] > 150 { orange += 1 }
+        }
+        XCTAssertGreaterThan(orange, 300, "the fire emoji should be drawn in colour")
+        XCTAssertTrue(r.usedFonts.contains { $0.lowercased().contains("emoji") }, "\(r.usedFonts)")
+    }
+
+    func testCharacterNoFontHasIsReported() throws {
+        let r = try TextRasterizer()
+        // U+10FFFD is a private-use code point no font maps.
+        let missing = try r.missing(in: "你好\u{10FFFD}", font: "Noto Sans CJK SC")
+        XCTAssertEqual(missing, ["\u{10FFFD}"])
+    }
+
     func testMeasureGrowsWithText() throws {
         let r = try TextRasterizer()
         let en = TextStyle(font: "Noto Sans", size: 40)
