@@ -39,6 +39,9 @@ public struct RenderOptions: Sendable {
     /// nil = detect (UTF-8 with/without BOM, UTF-16 BOM, else GB18030).
     public var subtitlesEncoding: String?
     public var captions = CaptionStyle()
+    /// A title shown for the whole video in the top safe band (Chinese, optional English).
+    public var title: String?
+    public var titleEnglish: String?
     /// Test hook: changes one pixel of every composed frame, to prove golden tests catch it.
     var perturbOnePixelForTesting = false
 

@@ -73,10 +73,15 @@ public final class RenderPipeline: @unchecked Sendable {
                                       bitexact: o.deterministic)
 
         let subtitles = try loadSubtitles()
+        let title: TitleLayer?
+        do {
+            title = try o.title.map { try TitleLayer(text: $0, english: o.titleEnglish, style: o.captions, canvasWidth: o.width,
+                                                     canvasHeight: o.height, safeArea: o.safeArea) }
+        } catch let e as TextError { throw MediaError(.unavailable, path: o.captions.chinese.font, e.description) }
         let inputs = [o.input] + [o.subtitles, o.subtitlesEnglish].compactMap { $0 }
         let output = try OutputFile(destination: o.output, inputs: inputs, force: o.force)
         do {
-            let (frames, reused) = try render(info: info, composer: composer, subtitles: subtitles, output: output, started: started)
+            let (frames, reused) = try render(info: info, composer: composer, subtitles: subtitles, title: title, output: output, started: started)
             try output.commit()
             return RenderSummary(output: output.destination, frames: frames, duration: Double(frames) / Double(o.fps),
                                  wallSeconds: Date().timeIntervalSince(started), crop: crop, cropReason: cropReason,
@@ -128,7 +133,8 @@ public final class RenderPipeline: @unchecked Sendable {
         return track
     }
 
-    private func render(info: MediaInfo, composer: CanvasComposer, subtitles: SubtitleTrack?, output: OutputFile, started: Date) throws -> (Int, Int) {
+    private func render(info: MediaInfo, composer: CanvasComposer, subtitles: SubtitleTrack?, title: TitleLayer?,
+                        output: OutputFile, started: Date) throws -> (Int, Int) {
         let o = options
         let demuxer = try Demuxer(path: o.input)
         guard let videoIndex = demuxer.bestStream(.video) else {
@@ -164,7 +170,7 @@ public final class RenderPipeline: @unchecked Sendable {
         }
         let composeThread = StageThread(name: "reel-compose") { [self] in
             do {
-                results.reused = try composeStage(composer: composer, subtitles: subtitles, endTime: endTime, sourceQueue: sourceQueue,
+                results.reused = try composeStage(composer: composer, subtitles: subtitles, title: title, endTime: endTime, sourceQueue: sourceQueue,
                                           canvasQueue: canvasQueue, sourceEnd: { decodeThread.join(); return results.sourceEnd })
                 canvasQueue.close()
             } catch { fail(error) }
@@ -255,7 +261,7 @@ public final class RenderPipeline: @unchecked Sendable {
     }
 
     /// Converts to constant frame rate and composes each distinct source picture once.
-    private func composeStage(composer: CanvasComposer, subtitles: SubtitleTrack?, endTime: Double?, sourceQueue: BoundedQueue<SourceFrame>,
+    private func composeStage(composer: CanvasComposer, subtitles: SubtitleTrack?, title: TitleLayer?, endTime: Double?, sourceQueue: BoundedQueue<SourceFrame>,
                               canvasQueue: BoundedQueue<Frame>, sourceEnd: () -> Double) throws -> Int {
         var clock = FrameClock<SourceFrame>(fps: options.fps, endTime: endTime)
         var graph: FilterGraph? = nil
@@ -286,6 +292,8 @@ public final class RenderPipeline: @unchecked Sendable {
             guard let composed = try graph!.process(input).first else {
                 throw MediaError(.internalFailure, path: options.input, "the compositor produced no picture")
             }
+            // The title never changes: it is part of the cached canvas, not blended per frame.
+            if let title { composed.blend(title.overlay, x: title.x, y: title.y) }
             if options.perturbOnePixelForTesting { composed.perturbOnePixel() }
             lastSource = source
             lastCanvas = composed

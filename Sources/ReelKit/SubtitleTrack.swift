@@ -20,11 +20,39 @@ public struct CaptionStyle: Sendable {
     /// Gap between the Chinese and the English block, and above the bottom safe margin.
     public var gap = 14
     public var bottomMargin = 24
+    /// Persistent title (headline) size and colour.
+    public var titleSize = 72
+    public var titleColor = RGBA(255, 255, 255)
     /// Optional rounded translucent box behind the whole caption block (nil = none).
     public var box: RGBA? = nil
     public var boxMargin = 18
     public var boxRadius = 20
     public init() {}
+}
+
+/// A text layer that is always shown (a persistent title or headline) in the top safe band,
+/// drawn with the same engine as captions and rasterized once.
+final class TitleLayer {
+    let overlay: Overlay
+    let x: Int, y: Int
+
+    init(text: String, english: String?, style: CaptionStyle, canvasWidth: Int, canvasHeight: Int, safeArea: SafeArea) throws {
+        let safe = safeArea.scaled(toWidth: canvasWidth, height: canvasHeight)
+        let track = try SubtitleTrack(cues: [], style: style, canvasWidth: canvasWidth, canvasHeight: canvasHeight,
+                                      safeArea: safeArea, fps: 30)
+        var zhStyle = style.chinese
+        zhStyle.size = style.titleSize
+        zhStyle.color = style.titleColor
+        let zh = try track.block(text, style: zhStyle, minimum: max(24, style.titleSize * 2 / 3), language: "zh")
+        var enStyle = style.english
+        enStyle.size = max(24, style.titleSize * 5 / 8)
+        let en = try english.map { try track.block($0, style: enStyle, minimum: 24, language: "en") } ?? .empty
+        var image = TextImage.stacked([zh, en], gap: style.gap)
+        if let box = style.box { image = image.onBox(color: box, margin: style.boxMargin, radius: style.boxRadius) }
+        overlay = Overlay(premultipliedRGBA: image.pixels, width: image.width, height: image.height)
+        x = safe.left + (canvasWidth - safe.left - safe.right - image.width) / 2
+        y = safe.top + style.bottomMargin - image.padding
+    }
 }
 
 /// Burned-in subtitles: each cue is laid out (line breaking, size fitting) and rasterized

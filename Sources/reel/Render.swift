@@ -34,6 +34,11 @@ struct Render: ParsableCommand {
     @Option(name: .customLong("subtitles-encoding"), help: "Subtitle text encoding: utf-8, gb18030, gbk, utf-16 (default: detected).") var subtitlesEncoding: String?
     @Option(name: .customLong("font-zh"), help: "Font family or file for the Chinese line (default: Noto Sans CJK SC).") var fontChinese: String?
     @Option(name: .customLong("font-en"), help: "Font family or file for the English line (default: Noto Sans CJK SC).") var fontEnglish: String?
+    @Option(help: "A title shown for the whole video in the top safe band.") var title: String?
+    @Option(name: .customLong("title-en"), help: "English line under the title.") var titleEnglish: String?
+    @Option(name: .customLong("caption-size-zh"), help: "Chinese caption size in pixels (default 64 at 1080 wide).") var captionSizeChinese: Int?
+    @Option(name: .customLong("caption-size-en"), help: "English caption size in pixels (default 40).") var captionSizeEnglish: Int?
+    @Option(name: .customLong("caption-margin"), help: "Distance of the captions above the bottom safe area, in pixels (default 24).") var captionMargin: Int?
     @Option(name: .customLong("caption-box"), help: "Draw a rounded translucent box behind captions, colour #RRGGBBAA (e.g. #00000099).") var captionBox: String?
     @Flag(help: "Overwrite the output if it exists.") var force = false
     @Option(name: .customLong("frame-hashes"), help: "Write the composed frames' checksums (framemd5 format) to this file.") var frameHashes: String?
@@ -62,6 +67,14 @@ struct Render: ParsableCommand {
         options.subtitlesEncoding = subtitlesEncoding
         if let f = fontChinese { options.captions.chinese.font = f }
         if let f = fontEnglish { options.captions.english.font = f }
+        options.title = title
+        options.titleEnglish = titleEnglish
+        for (value, name) in [(captionSizeChinese, "--caption-size-zh"), (captionSizeEnglish, "--caption-size-en")] {
+            if let v = value, !(12...400).contains(v) { fail(MediaError(.usage, path: "", "\(name) \(v): expected 12…400 pixels")) }
+        }
+        if let v = captionSizeChinese { options.captions.chinese.size = v; options.captions.chineseMinimumSize = min(options.captions.chineseMinimumSize, v) }
+        if let v = captionSizeEnglish { options.captions.english.size = v; options.captions.englishMinimumSize = min(options.captions.englishMinimumSize, v) }
+        if let v = captionMargin { options.captions.bottomMargin = max(0, v) }
         if let box = captionBox {
             guard let colour = RGBA(hex: box) else { fail(MediaError(.usage, path: "", "--caption-box \(box): expected #RRGGBB or #RRGGBBAA")) }
             options.captions.box = colour
