@@ -11,7 +11,7 @@ struct Render: ParsableCommand {
         The recording (or its --crop) is fitted to the width in the upper-middle of the canvas, \
         inside the Douyin safe area, over a blurred, darkened fill made from the same frame.
 
-        --crop auto: \(ContentRegionDetector.explanation)
+        --crop \(ContentRegionDetector.explanation)
 
         \(ReelExit.help)
         """
