@@ -58,9 +58,7 @@ public final class RenderPipeline: @unchecked Sendable {
             }
             crop = r
         case .auto:
-            let layoutProbe = PanelLayout(canvasWidth: o.width, canvasHeight: o.height, content: (o.width, o.height), safeArea: o.safeArea)
-            let bandAspect = Double(o.width) / Double(max(1, o.height - o.safeArea.scaled(toWidth: o.width, height: o.height).top - o.safeArea.scaled(toWidth: o.width, height: o.height).bottom))
-            _ = layoutProbe
+            let bandAspect = Double(o.width) / Double(o.safeArea.band(canvasWidth: o.width, canvasHeight: o.height).height)
             let found = try CropFinder.find(path: o.input, source: source, videoStream: videoInfo.index,
                                             duration: info.duration, targetAspect: bandAspect,
                                             trimStart: o.trimStart, trimEnd: o.trimEnd)
@@ -269,6 +267,7 @@ public final class RenderPipeline: @unchecked Sendable {
         var graphSize = (0, 0)
         var lastSource: SourceFrame? = nil
         var lastCanvas: Frame? = nil
+        var lastCaptioned: (canvas: Frame, cue: Int, opacity: Double, frame: Frame)? = nil
         var reused = 0
 
         func canvas(for source: SourceFrame) throws -> Frame {
@@ -301,11 +300,19 @@ public final class RenderPipeline: @unchecked Sendable {
         }
         func emit(_ slots: [(slot: Int, item: SourceFrame)]) throws -> Bool {
             for (slot, source) in slots {
-                let out = try canvas(for: source).reference()
-                out.pts = Int64(slot)
+                let base = try canvas(for: source)
+                var out = base.reference()
                 if let subtitles, let caption = try subtitles.overlay(at: Double(slot) / Double(options.fps)) {
-                    out.blend(caption.overlay, x: caption.x, y: caption.y, opacity: caption.opacity)
+                    // Same canvas under the same caption at the same opacity (a still screen, a
+                    // held frame): reuse the blended picture instead of copying and blending again.
+                    if let last = lastCaptioned, last.canvas === base, last.cue == caption.cue, last.opacity == caption.opacity {
+                        out = last.frame.reference()
+                    } else {
+                        out.blend(caption.overlay, x: caption.x, y: caption.y, opacity: caption.opacity)
+                        lastCaptioned = (base, caption.cue, caption.opacity, out)
+                    }
                 }
+                out.pts = Int64(slot)
                 if !canvasQueue.push(out) { return false }
             }
             return true

@@ -46,17 +46,7 @@ struct SourcePicture: Equatable {
     /// Filters that make the picture upright (transpose/flip are exact pixel moves) and
     /// square-pixelled. Comma-terminated fragment, or "" when nothing is needed.
     var uprightFilters: String {
-        var steps: [String] = []
-        if sampleAspect.num != sampleAspect.den {
-            steps.append("scale=\(squareWidth):\(storedHeight):flags=bicubic,setsar=1")
-        }
-        if mirrored { steps.append("hflip") }
-        switch rotation {
-        case 90: steps.append("transpose=clock")
-        case 180: steps.append("hflip,vflip")
-        case 270: steps.append("transpose=cclock")
-        default: break
-        }
-        return steps.isEmpty ? "" : steps.joined(separator: ",") + ","
+        let square = sampleAspect.num != sampleAspect.den ? "scale=\(squareWidth):\(storedHeight):flags=bicubic,setsar=1," : ""
+        return square + rotationFilters
     }
 }

@@ -90,7 +90,7 @@ final class SubtitleTrack {
     var maxTextWidth: Double { Double(canvasWidth - safe.left - safe.right) }
 
     /// The overlay to blend at output time `t`, with its position and fade opacity.
-    func overlay(at t: Double) throws -> (overlay: Overlay, x: Int, y: Int, opacity: Double)? {
+    func overlay(at t: Double) throws -> (overlay: Overlay, x: Int, y: Int, opacity: Double, cue: Int)? {
         guard let index = cues.lastIndex(where: { $0.start <= t && t < $0.end }) else {
             cache = cache.filter { cues[$0.key].end > t }   // forget cues that are over
             return nil
@@ -100,7 +100,7 @@ final class SubtitleTrack {
         cache[index] = placed
         let fade = Double(max(style.fadeFrames, 1)) / Double(fps)
         let opacity = min(1, (t - cue.start + 1 / Double(fps)) / fade, (cue.end - t) / fade)
-        return (placed.overlay, placed.x, placed.y, max(0, opacity))
+        return (placed.overlay, placed.x, placed.y, max(0, opacity), index)
     }
 
     /// Lines for one language: the largest size (down to the floor) at which the text fits
