@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -45,7 +46,7 @@ let package = Package(
         ),
         .target(
             name: "ReelKit",
-            dependencies: ["ReelMedia", "ReelText"],
+            dependencies: ["ReelMedia", "ReelText", .product(name: "Yams", package: "Yams")],
             path: "Sources/ReelKit"
         ),
         .executableTarget(

@@ -5,11 +5,58 @@ import Foundation
 public enum RenderFlags {
     public struct Invalid: Error { public let message: String }
 
-    public static func apply(crop: String?, trim: String?, size: String, background: String, to o: inout RenderOptions) throws {
+    public static func apply(crop: String?, trim: String?, size: String?, background: String?, to o: inout RenderOptions) throws {
         if let crop { o.crop = try parseCrop(crop) }
         if let trim { (o.trimStart, o.trimEnd) = try parseTrim(trim) }
-        (o.width, o.height) = try parseSize(size)
-        o.background = try parseBackground(background)
+        if let size { (o.width, o.height) = try parseSize(size) }
+        if let background { o.background = try parseBackground(background) }
+    }
+
+    /// `START[:DURATION]` (duration 1–5 s, default 2), `auto[:DURATION]`, or `off`.
+    public static func hook(_ s: String) throws -> RenderOptions.Hook? {
+        if s == "off" || s == "none" { return nil }
+        let parts = s.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count <= 2 else { throw Invalid(message: "--hook \(s): expected START[:DURATION] or auto[:DURATION]") }
+        var duration = 2.0
+        if parts.count == 2 {
+            guard let d = Double(parts[1]), (1...5).contains(d) else { throw Invalid(message: "--hook \(s): the duration must be 1 to 5 seconds") }
+            duration = d
+        }
+        if parts[0] == "auto" { return .auto(duration: duration) }
+        guard let start = Double(parts[0]), start.isFinite, start >= 0 else {
+            throw Invalid(message: "--hook \(s): \(parts[0]) is not a start time in seconds (or 'auto')")
+        }
+        return .range(start: start, duration: duration)
+    }
+
+    /// `green`, `blue` or `#RRGGBB`.
+    public static func key(_ s: String) throws -> PresenterOptions.Key {
+        switch s.lowercased() {
+        case "green": return .green
+        case "blue": return .blue
+        default:
+            guard case .color(let r, let g, let b) = try? parseBackground(s) else {
+                throw Invalid(message: "--key \(s): expected green, blue or a colour #RRGGBB")
+            }
+            return .color(red: r, green: g, blue: b)
+        }
+    }
+
+    /// The presenter's word-valued settings, shared by flags and plans (`prefix` names them).
+    public static func applyPresenter(key: String?, mask: String?, fit: String?, fill: String?, anchor: String?,
+                                      to p: inout PresenterOptions, prefix: String = "--presenter-") throws {
+        func word<T: RawRepresentable & CaseIterable>(_ v: String?, _ name: String, _: T.Type) throws -> T? where T.RawValue == String {
+            guard let v else { return nil }
+            guard let x = T(rawValue: v) else {
+                throw Invalid(message: "\(name) \(v): expected one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return x
+        }
+        if let key { p.key = try Self.key(key) }
+        if let m = try word(mask, prefix == "--presenter-" ? "--mask" : prefix + "mask", PresenterOptions.Mask.self) { p.mask = m }
+        if let f = try word(fit, prefix + "fit", PresenterOptions.Fit.self) { p.fit = f }
+        if let f = try word(fill, prefix + "fill", PresenterFitMode.self) { p.fitMode = f }
+        if let a = try word(anchor, prefix + "anchor", PresenterOptions.Anchor.self) { p.anchor = a }
     }
 
     public static func parseCrop(_ s: String) throws -> RenderOptions.Crop {

@@ -42,6 +42,47 @@ public struct RenderOptions: Sendable {
     /// A title shown for the whole video in the top safe band (Chinese, optional English).
     public var title: String?
     public var titleEnglish: String?
+    /// The talking head (video or image) and its placement.
+    public var presenter: PresenterOptions?
+    /// Text or images attached to the presenter or the canvas (the "AI" on the cap).
+    public var stickers: [StickerSpec] = []
+    /// nil = `split` for a rectangular presenter, `pip` for a cut-out, `screen` without one.
+    public var layout: LayoutTemplate?
+    public var layoutOverrides = LayoutOverrides()
+
+    /// The output as source ranges (nil = the whole recording, or its --trim).
+    public var edit: [EditRange]?
+    /// A hook cut played first: its picture, voice and subtitles, under a headline.
+    public var hook: Hook?
+    public enum Hook: Sendable, Equatable {
+        case range(start: Double, duration: Double)
+        /// Picked by `HookPicker`'s score.
+        case auto(duration: Double)
+    }
+    public var hookTitle: String?
+    public var hookTitleEnglish: String?
+    /// Punch-in during the hook (1 = none; 1.08 zooms to 108 % by its end).
+    public var hookZoom = 1.0
+    /// A short white flash marks the cut from the hook into the body.
+    public var hookFlash = true
+    /// Words that make a window a better hook (`--hook auto`).
+    public var hookKeywords: [String] = []
+
+    /// A narration file that replaces the presenter's sound as the voice.
+    public var voice: String?
+    /// Source-timeline second where the voice file starts.
+    public var voiceStart = 0.0
+    /// The recording's own sound: nil = only when there is no voice.
+    public var screenAudio: Bool?
+    public var music: String?
+    /// Music level relative to the voice, in dB (music in the voice's gaps).
+    public var musicVolume = -12.0
+    /// How far the music dips under the voice, in dB.
+    public var duckDepth = 12.0
+    /// Integrated loudness of the mix (LUFS) and its true-peak ceiling (dBTP).
+    public var loudness = -14.0
+    public var truePeak = -1.0
+
     /// Test hook: changes one pixel of every composed frame, to prove golden tests catch it.
     var perturbOnePixelForTesting = false
 

@@ -23,8 +23,10 @@ public final class RenderPipeline: @unchecked Sendable {
     /// A decoded source frame and where it sits on the output timeline.
     final class SourceFrame: @unchecked Sendable {
         let frame: Frame
+        /// Seconds from the start of its edit-list segment.
         let seconds: Double
-        init(frame: Frame, seconds: Double) { self.frame = frame; self.seconds = seconds }
+        let segment: Int
+        init(frame: Frame, seconds: Double, segment: Int) { self.frame = frame; self.seconds = seconds; self.segment = segment }
     }
 
     public func run() throws -> RenderSummary {
@@ -65,28 +67,140 @@ public final class RenderPipeline: @unchecked Sendable {
             crop = found ?? full
             cropReason = found == nil ? "auto: no distinct content region found; using the whole picture" : "auto: \(ContentRegionDetector.explanation)"
         }
-        let layout = PanelLayout(canvasWidth: o.width, canvasHeight: o.height, content: (crop.width, crop.height), safeArea: o.safeArea)
+        let presenterReader = try o.presenter.map { try PresenterLayer.open($0, fps: o.fps, threads: o.threads) }
+        let cutOut = o.presenter?.key != nil || (presenterReader?.firstFrame.color.hasAlpha ?? false)
+        let template = o.layout ?? (o.presenter == nil ? .screen : (cutOut ? .pip : .split))
+        var overrides = o.layoutOverrides
+        if let p = o.presenter, overrides.presenter == nil, let box = Self.anchoredBox(p, reader: presenterReader!, options: o) {
+            overrides.presenter = box
+            if overrides.captionBottom == nil, template != .split { overrides.captionBottom = box.y - 12 }
+        }
+        let layout = CanvasLayout(template: template, canvasWidth: o.width, canvasHeight: o.height, safeArea: o.safeArea,
+                                  hasPresenter: o.presenter != nil, presenterIsCutOut: cutOut,
+                                  captionMargin: o.captions.bottomMargin, overrides: overrides)
         let composer = CanvasComposer(canvasWidth: o.width, canvasHeight: o.height, crop: crop,
-                                      panel: layout.panel, background: o.background, source: source,
-                                      bitexact: o.deterministic)
+                                      panel: layout.panel(canvasWidth: o.width, canvasHeight: o.height, content: (crop.width, crop.height)),
+                                      background: o.background, source: source, bitexact: o.deterministic)
+        let presenter = try o.presenter.map { p in
+            try PresenterLayer(options: p, reader: presenterReader!, box: layout.presenterBox!, fit: p.fitMode ?? layout.fit,
+                               canvasHeight: o.height, safeBottom: o.safeArea.scaled(toWidth: o.width, height: o.height).bottom,
+                               fps: o.fps, threads: o.threads, bitexact: o.deterministic)
+        }
+        let stickers = try placeStickers(presenter: presenter)
 
-        let subtitles = try loadSubtitles()
-        let title: TitleLayer?
+        let subtitles = try loadSubtitles(captionBottom: layout.captionBottom)
+        let title: TitleLayer?, headline: TitleLayer?
         do {
             title = try o.title.map { try TitleLayer(text: $0, english: o.titleEnglish, style: o.captions, canvasWidth: o.width,
                                                      canvasHeight: o.height, safeArea: o.safeArea) }
+            headline = try o.hookTitle.map { try TitleLayer(text: $0, english: o.hookTitleEnglish, style: o.captions,
+                                                            size: o.captions.headlineSize, canvasWidth: o.width,
+                                                            canvasHeight: o.height, safeArea: o.safeArea) }
         } catch let e as TextError { throw MediaError(.unavailable, path: o.captions.chinese.font, e.description) }
-        let inputs = [o.input] + [o.subtitles, o.subtitlesEnglish].compactMap { $0 }
+        let sourceDuration = videoInfo.duration ?? info.duration ?? 0
+        let (edit, hookReason) = try makeEditList(sourceDuration: sourceDuration, presenter: presenter, cues: subtitles?.cues ?? [])
+        let audio = try AudioPlan(options: o, edit: edit, presenter: presenter, recordingHasAudio: info.audio != nil,
+                                  sourceDuration: sourceDuration)
+        let layers = Layers(composer: composer, presenter: presenter, stickers: stickers, subtitles: subtitles,
+                            title: title, headline: headline)
+
+        var inputs = [o.input] + [o.subtitles, o.subtitlesEnglish, o.presenter?.path, o.voice, o.music].compactMap { $0 }
+        inputs += o.stickers.compactMap { $0.image }
         let output = try OutputFile(destination: o.output, inputs: inputs, force: o.force)
         do {
-            let (frames, reused) = try render(info: info, composer: composer, subtitles: subtitles, title: title, output: output, started: started)
+            let (frames, reused) = try render(info: info, edit: edit, layers: layers, audio: audio, output: output, started: started)
             try output.commit()
             return RenderSummary(output: output.destination, frames: frames, duration: Double(frames) / Double(o.fps),
                                  wallSeconds: Date().timeIntervalSince(started), crop: crop, cropReason: cropReason,
-                                 reusedFrames: reused)
+                                 reusedFrames: reused, hook: hookReason, loudness: audio.summary)
         } catch {
             output.discard()
             throw error
+        }
+    }
+
+    /// What the compositor draws, bottom to top.
+    struct Layers {
+        let composer: CanvasComposer
+        let presenter: PresenterLayer?
+        let stickers: [PlacedSticker]
+        let subtitles: SubtitleTrack?
+        let title: TitleLayer?
+        let headline: TitleLayer?
+    }
+
+    /// A presenter box from --presenter-scale/-anchor/-margin, when any is given.
+    static func anchoredBox(_ p: PresenterOptions, reader: VideoFrameReader, options o: RenderOptions) -> PixelRect? {
+        guard p.scale != nil || p.anchor != nil || p.margin != nil else { return nil }
+        let safe = o.safeArea.scaled(toWidth: o.width, height: o.height)
+        let source = SourcePicture(stream: reader.stream)
+        let (dw, dh) = source.displaySize
+        let w = (Int((p.scale ?? 0.4) * Double(o.width)) & ~1)
+        let h = (Int(Double(w) * Double(max(dh, 1)) / Double(max(dw, 1))) & ~1)
+        let m = p.margin ?? 24
+        let left = safe.left + m, right = o.width - safe.right - m - w
+        let top = safe.top + m, bottom = o.height - safe.bottom - m - h
+        let centreX = (o.width - w) / 2, centreY = (o.height - h) / 2
+        let (x, y): (Int, Int)
+        switch p.anchor ?? .bottomLeft {
+        case .bottomLeft: (x, y) = (left, bottom)
+        case .bottomRight: (x, y) = (right, bottom)
+        case .bottom: (x, y) = (centreX, bottom)
+        case .center: (x, y) = (centreX, centreY)
+        case .top: (x, y) = (centreX, top)
+        case .topLeft: (x, y) = (left, top)
+        case .topRight: (x, y) = (right, top)
+        }
+        return PixelRect(x: max(0, x) & ~1, y: max(0, y) & ~1, width: max(2, w), height: max(2, h))
+    }
+
+    private func placeStickers(presenter: PresenterLayer?) throws -> [PlacedSticker] {
+        let o = options
+        guard !o.stickers.isEmpty else { return [] }
+        let rasterizer: TextRasterizer
+        do { rasterizer = try TextRasterizer() } catch let e as TextError { throw MediaError(.unavailable, path: "", e.description) }
+        return try o.stickers.map { spec in
+            do {
+                switch spec.layer {
+                case .presenter:
+                    guard let presenter else { throw MediaError(.usage, path: "", "a sticker on layer=presenter needs --presenter") }
+                    let centre = presenter.canvasPoint(x: spec.x, y: spec.y)
+                    return try PlacedSticker(spec, layerWidth: Double(presenter.scaledWidth), centre: centre, rasterizer: rasterizer)
+                case .canvas:
+                    return try PlacedSticker(spec, layerWidth: Double(o.width), centre: (spec.x * Double(o.width), spec.y * Double(o.height)),
+                                             rasterizer: rasterizer)
+                }
+            } catch let e as TextError { throw MediaError(.unavailable, path: spec.font, e.description) }
+        }
+    }
+
+    /// The output's ranges: the plan's edit list or the trim, the presenter's end when it
+    /// cuts the video, and the hook in front. Returns why an automatic hook was chosen.
+    private func makeEditList(sourceDuration: Double, presenter: PresenterLayer?, cues: [Cue]) throws -> (EditList, String?) {
+        let o = options
+        var body = o.edit ?? [EditRange(from: o.trimStart ?? 0, to: o.trimEnd)]
+        if let p = presenter, p.options.fit == .cut, p.duration.isFinite {
+            let end = p.options.start + p.duration
+            body = body.compactMap { r in
+                r.from >= end ? nil : EditRange(from: r.from, to: min(r.to ?? sourceDuration, end))
+            }
+            if body.isEmpty { throw MediaError(.usage, path: p.options.path, "--presenter-fit cut: the presenter ends before the edit starts") }
+        }
+        var ranges = body
+        var reason: String? = nil
+        switch o.hook {
+        case nil: break
+        case .range(let start, let duration)?:
+            ranges.insert(EditRange(from: start, to: start + duration), at: 0)
+        case .auto(let duration)?:
+            let pick = try HookPicker.pick(options: o, duration: duration, sourceDuration: sourceDuration, cues: cues, presenter: presenter)
+            ranges.insert(EditRange(from: pick.start, to: pick.start + duration), at: 0)
+            reason = pick.explanation
+        }
+        do {
+            return (try EditList(ranges: ranges, sourceDuration: sourceDuration, fps: o.fps, hookCount: o.hook == nil ? 0 : 1), reason)
+        } catch let e as EditList.Invalid {
+            throw MediaError(.usage, path: o.input, e.description)
         }
     }
 
@@ -106,7 +220,7 @@ public final class RenderPipeline: @unchecked Sendable {
     // MARK: - The three stages
 
     /// Reads and checks the subtitle files up front: a broken file fails before any work.
-    private func loadSubtitles() throws -> SubtitleTrack? {
+    private func loadSubtitles(captionBottom: Int) throws -> SubtitleTrack? {
         let o = options
         guard let path = o.subtitles ?? o.subtitlesEnglish else { return nil }
         func read(_ p: String) throws -> [Cue] {
@@ -120,7 +234,7 @@ public final class RenderPipeline: @unchecked Sendable {
         let track: SubtitleTrack
         do {
             track = try SubtitleTrack(cues: cues, style: o.captions, canvasWidth: o.width, canvasHeight: o.height,
-                                      safeArea: o.safeArea, fps: o.fps)
+                                      safeArea: o.safeArea, fps: o.fps, captionBottom: captionBottom)
             let missing = try track.missingCharacters()
             if !missing.isEmpty {
                 onWarning("\(path): no installed font has these characters: \(String(missing)) (they will be left out)")
@@ -131,26 +245,22 @@ public final class RenderPipeline: @unchecked Sendable {
         return track
     }
 
-    private func render(info: MediaInfo, composer: CanvasComposer, subtitles: SubtitleTrack?, title: TitleLayer?,
+    private func render(info: MediaInfo, edit: EditList, layers: Layers, audio: AudioPlan,
                         output: OutputFile, started: Date) throws -> (Int, Int) {
         let o = options
         let demuxer = try Demuxer(path: o.input)
         guard let videoIndex = demuxer.bestStream(.video) else {
             throw MediaError(.invalidInput, path: o.input, "no video stream")
         }
-        let audioIndex = demuxer.bestStream(.audio)
         let videoDecoder = try Decoder(demuxer, stream: videoIndex, threads: o.threads)
-        let audioDecoder = try audioIndex.map { try Decoder(demuxer, stream: $0, threads: 1) }
-
-        let origin = demuxer.startTime(of: videoIndex) + (o.trimStart ?? 0)
-        let endTime: Double? = o.trimEnd.map { $0 - (o.trimStart ?? 0) }
-        let expectedDuration = endTime ?? max(0.04, (info.video?.duration ?? info.duration ?? 1) - (o.trimStart ?? 0))
-        let expectedFrames = max(1, Int((expectedDuration * Double(o.fps)).rounded()))
+        let origin = demuxer.startTime(of: videoIndex)
+        let sourceDuration = info.video?.duration ?? info.duration ?? 1
+        let expectedFrames = edit.totalFrames
+            ?? max(1, edit.segments.last!.outputStart + FrameClock<Int>.slot(of: sourceDuration - edit.segments.last!.sourceStart, fps: o.fps))
 
         let sourceQueue = BoundedQueue<SourceFrame>(capacity: 6)
         let canvasQueue = BoundedQueue<Frame>(capacity: 6)
-        let audioQueue = BoundedQueue<AudioTimeline.Chunk>(capacity: Int.max)
-        let queues: [() -> Void] = [sourceQueue.cancel, canvasQueue.cancel, audioQueue.cancel]
+        let queues: [() -> Void] = [sourceQueue.cancel, canvasQueue.cancel]
         let fail: @Sendable (Error) -> Void = { [failure] error in
             failure.record(error)
             queues.forEach { $0() }
@@ -159,23 +269,21 @@ public final class RenderPipeline: @unchecked Sendable {
 
         let decodeThread = StageThread(name: "reel-decode") { [self] in
             do {
-                results.sourceEnd = try decodeStage(demuxer: demuxer, videoDecoder: videoDecoder, audioDecoder: audioDecoder,
-                                            origin: origin, endTime: endTime, declaredVideoDuration: info.video?.duration,
-                                            sourceQueue: sourceQueue, audioQueue: audioQueue)
+                results.sourceEnd = try decodeStage(demuxer: demuxer, videoDecoder: videoDecoder, edit: edit, origin: origin,
+                                                    declaredVideoDuration: info.video?.duration, sourceQueue: sourceQueue)
                 sourceQueue.close()
-                audioQueue.close()
             } catch { fail(error) }
         }
         let composeThread = StageThread(name: "reel-compose") { [self] in
             do {
-                results.reused = try composeStage(composer: composer, subtitles: subtitles, title: title, endTime: endTime, sourceQueue: sourceQueue,
-                                          canvasQueue: canvasQueue, sourceEnd: { decodeThread.join(); return results.sourceEnd })
+                results.reused = try composeStage(edit: edit, layers: layers, sourceQueue: sourceQueue, canvasQueue: canvasQueue,
+                                                  sourceEnd: { decodeThread.join(); return results.sourceEnd })
                 canvasQueue.close()
             } catch { fail(error) }
         }
         var frames = 0
         do {
-            frames = try encodeStage(canvasQueue: canvasQueue, audioQueue: audioQueue, output: output,
+            frames = try encodeStage(canvasQueue: canvasQueue, audio: audio, output: output,
                                      expectedFrames: expectedFrames, started: started)
         } catch { fail(error) }
         decodeThread.join()
@@ -185,90 +293,82 @@ public final class RenderPipeline: @unchecked Sendable {
         return (frames, results.reused)
     }
 
-    /// Reads packets, decodes video and audio, and hands them on with output-timeline times.
-    /// Returns where the source's last video frame ends (output seconds).
-    private func decodeStage(demuxer: Demuxer, videoDecoder: Decoder, audioDecoder: Decoder?, origin: Double, endTime: Double?,
-                             declaredVideoDuration: Double?,
-                             sourceQueue: BoundedQueue<SourceFrame>, audioQueue: BoundedQueue<AudioTimeline.Chunk>) throws -> Double {
-        var keep: Set<Int> = [videoDecoder.streamIndex]
-        if let a = audioDecoder { keep.insert(a.streamIndex) }
-        demuxer.keepOnly(keep)
-        if let start = options.trimStart, start > 0 { try demuxer.seek(to: origin) }
-        let resampler = Resampler(outputRate: AudioFormat.sampleRate)
-        var timeline = AudioTimeline(sampleRate: AudioFormat.sampleRate)
+    /// Reads packets and decodes the recording's video, segment by segment of the edit list
+    /// (seeking to each segment's start), handing frames on with segment-relative times.
+    /// Returns where the last segment's last frame ends (seconds from that segment's start).
+    private func decodeStage(demuxer: Demuxer, videoDecoder: Decoder, edit: EditList, origin: Double,
+                             declaredVideoDuration: Double?, sourceQueue: BoundedQueue<SourceFrame>) throws -> Double {
+        demuxer.keepOnly([videoDecoder.streamIndex])
         let videoTB = videoDecoder.timeBase
         let nominalFrame = 1.0 / max(1.0, (demuxer.averageFrameRate(of: videoDecoder.streamIndex) ?? 30))
         var lastVideoEnd = 0.0
-        var videoDone = false, audioDone = audioDecoder == nil
         var decodedAny = false
         var badPackets = 0
 
-        func handleVideo(_ frames: [Frame]) -> Bool {
-            for frame in frames {
-                guard let t = frame.seconds(in: videoTB) else { continue }
-                let rel = t - origin
-                let dur = frame.durationUnits.map { Double($0) * videoTB.value } ?? nominalFrame
-                if let end = endTime, rel >= end { videoDone = true; continue }
-                decodedAny = true
-                lastVideoEnd = max(lastVideoEnd, rel + dur)
-                if !sourceQueue.push(SourceFrame(frame: frame, seconds: rel)) { return false }
+        for (index, segment) in edit.segments.enumerated() {
+            let start = origin + segment.sourceStart
+            let length = segment.frames.map { Double($0) / Double(options.fps) }
+            if index > 0 || segment.sourceStart > 0 {
+                try demuxer.seek(to: start)
+                videoDecoder.reset()
             }
-            return true
-        }
-        func handleAudio(_ frames: [Frame], decoder: Decoder) throws -> Bool {
-            for frame in frames {
-                let rel = frame.seconds(in: decoder.timeBase).map { $0 - origin }
-                if let end = endTime, let r = rel, r >= end + 0.5 { audioDone = true; continue }
-                for chunk in timeline.place(try resampler.convert(frame), at: rel) {
-                    if !audioQueue.push(chunk) { return false }
+            lastVideoEnd = 0
+            var done = false
+            func handle(_ frames: [Frame]) -> Bool {
+                for frame in frames {
+                    guard let t = frame.seconds(in: videoTB) else { continue }
+                    let rel = t - start
+                    if let length, rel >= length { done = true; continue }
+                    decodedAny = true
+                    let dur = frame.durationUnits.map { Double($0) * videoTB.value } ?? nominalFrame
+                    lastVideoEnd = max(lastVideoEnd, rel + dur)
+                    if !sourceQueue.push(SourceFrame(frame: frame, seconds: rel, segment: index)) { return false }
                 }
+                return true
             }
-            return true
-        }
-
-        while !(videoDone && audioDone) {
-            if failure.error != nil { return lastVideoEnd }
-            guard let packet = try demuxer.readPacket() else { break }
-            if packet.streamIndex == videoDecoder.streamIndex {
-                if videoDone { continue }
+            while !done {
+                if failure.error != nil { return lastVideoEnd }
+                guard let packet = try demuxer.readPacket() else { break }
+                guard packet.streamIndex == videoDecoder.streamIndex else { continue }
                 do {
-                    if !handleVideo(try videoDecoder.decode(packet)) { return lastVideoEnd }
+                    if !handle(try videoDecoder.decode(packet)) { return lastVideoEnd }
                 } catch {
                     // One damaged packet is not a reason to fail a long render; libav conceals it.
                     badPackets += 1
                     if badPackets > 50 { throw error }
                 }
-            } else if let a = audioDecoder, packet.streamIndex == a.streamIndex {
-                if audioDone { continue }
-                if let frames = try? a.decode(packet), !(try handleAudio(frames, decoder: a)) { return lastVideoEnd }
             }
-        }
-        if !videoDone { _ = handleVideo(try videoDecoder.decode(nil)) }
-        if let a = audioDecoder, !audioDone {
-            _ = try handleAudio((try? a.decode(nil)) ?? [], decoder: a)
-            for chunk in timeline.place(try resampler.flush(), at: nil) { audioQueue.push(chunk) }
+            if !done, !handle(try videoDecoder.decode(nil)) { return lastVideoEnd }
         }
         if !decodedAny { throw MediaError(.invalidInput, path: options.input, "no decodable video frames") }
         // A file whose video stops well before the video stream's own stated duration was cut
         // off (the container's duration is not used: audio may rightly outlast the picture).
-        if endTime == nil, let stated = declaredVideoDuration, stated - (options.trimStart ?? 0) - lastVideoEnd > max(1.0, stated * 0.1) {
+        let last = edit.segments.last!
+        if last.frames == nil, let stated = declaredVideoDuration,
+           stated - last.sourceStart - lastVideoEnd > max(1.0, stated * 0.1) {
             throw MediaError(.invalidInput, path: options.input,
-                             String(format: "truncated: video ends at %.2f s of the %.2f s the file declares", lastVideoEnd, stated))
+                             String(format: "truncated: video ends at %.2f s of the %.2f s the file declares", last.sourceStart + lastVideoEnd, stated))
         }
         return lastVideoEnd
     }
 
-    /// Converts to constant frame rate and composes each distinct source picture once.
-    private func composeStage(composer: CanvasComposer, subtitles: SubtitleTrack?, title: TitleLayer?, endTime: Double?, sourceQueue: BoundedQueue<SourceFrame>,
+    /// Converts each segment to constant frame rate and composes the layers: the screen
+    /// canvas (once per distinct source picture), the presenter and its stickers, the title
+    /// or the hook's headline, then the captions of the source time shown.
+    private func composeStage(edit: EditList, layers: Layers, sourceQueue: BoundedQueue<SourceFrame>,
                               canvasQueue: BoundedQueue<Frame>, sourceEnd: () -> Double) throws -> Int {
-        var clock = FrameClock<SourceFrame>(fps: options.fps, endTime: endTime)
+        let fps = options.fps
         var graph: FilterGraph? = nil
         var graphColor: FrameColor? = nil
         var graphSize = (0, 0)
         var lastSource: SourceFrame? = nil
         var lastCanvas: Frame? = nil
-        var lastCaptioned: (canvas: Frame, cue: Int, opacity: Double, frame: Frame)? = nil
+        var lastLayered: (canvas: Frame, presenter: Frame?, hook: Bool, frame: Frame)? = nil
+        var lastCaptioned: (base: Frame, cue: Int, opacity: Double, frame: Frame)? = nil
         var reused = 0
+        let flash = options.hookFlash && edit.segments.contains { $0.isHook }
+            ? Overlay(solid: (235, 128, 128), width: options.width, height: options.height) : nil
+        let zoom = HookZoom(amount: options.hookZoom, width: options.width, height: options.height, bitexact: options.deterministic)
 
         func canvas(for source: SourceFrame) throws -> Frame {
             if let last = lastSource, let canvas = lastCanvas {
@@ -281,7 +381,7 @@ public final class RenderPipeline: @unchecked Sendable {
             }
             let color = source.frame.color
             if graph == nil || graphColor != color || graphSize != (source.frame.width, source.frame.height) {
-                graph = try FilterGraph(composer.graph(for: color), input: source.frame, timeBase: Rational(1, 1_000_000),
+                graph = try FilterGraph(layers.composer.graph(for: color), input: source.frame, timeBase: Rational(1, 1_000_000),
                                         threads: options.threads)
                 graphColor = color
                 graphSize = (source.frame.width, source.frame.height)
@@ -291,45 +391,94 @@ public final class RenderPipeline: @unchecked Sendable {
             guard let composed = try graph!.process(input).first else {
                 throw MediaError(.internalFailure, path: options.input, "the compositor produced no picture")
             }
-            // The title never changes: it is part of the cached canvas, not blended per frame.
-            if let title { composed.blend(title.overlay, x: title.x, y: title.y) }
             if options.perturbOnePixelForTesting { composed.perturbOnePixel() }
             lastSource = source
             lastCanvas = composed
             return composed
         }
-        func emit(_ slots: [(slot: Int, item: SourceFrame)]) throws -> Bool {
+        /// Canvas + presenter + stickers + title/headline: static between presenter frames.
+        func layered(_ base: Frame, at t: Double, hook: Bool) throws -> Frame {
+            let picture = try layers.presenter?.picture(atSourceTime: t)
+            if let last = lastLayered, last.canvas === base, last.presenter === picture, last.hook == hook { return last.frame }
+            let out = base.reference()
+            if let picture, let p = layers.presenter {
+                out.blend(picture: picture, x: p.x, y: p.y)
+                for sticker in layers.stickers { out.blend(sticker.overlay, x: sticker.x, y: sticker.y) }
+            } else if layers.presenter == nil {
+                for sticker in layers.stickers { out.blend(sticker.overlay, x: sticker.x, y: sticker.y) }
+            }
+            if !hook, let title = layers.title { out.blend(title.overlay, x: title.x, y: title.y) }
+            if hook, !zoom.isActive, let h = layers.headline { out.blend(h.overlay, x: h.x, y: h.y) }
+            lastLayered = (base, picture, hook, out)
+            return out
+        }
+        func emit(_ slots: [(slot: Int, item: SourceFrame)], segment index: Int) throws -> Bool {
+            let segment = edit.segments[index]
             for (slot, source) in slots {
-                let base = try canvas(for: source)
+                let t = segment.sourceTime(ofLocalFrame: slot, fps: fps)
+                var base = try layered(try canvas(for: source), at: t, hook: segment.isHook)
+                if segment.isHook, let frames = segment.frames, zoom.isActive {
+                    // The picture punches in; the headline on top stays still.
+                    base = try zoom.apply(base, progress: Double(slot) / Double(max(1, frames - 1)))
+                    if let h = layers.headline { base.blend(h.overlay, x: h.x, y: h.y) }
+                }
                 var out = base.reference()
-                if let subtitles, let caption = try subtitles.overlay(at: Double(slot) / Double(options.fps)) {
-                    // Same canvas under the same caption at the same opacity (a still screen, a
-                    // held frame): reuse the blended picture instead of copying and blending again.
-                    if let last = lastCaptioned, last.canvas === base, last.cue == caption.cue, last.opacity == caption.opacity {
+                if let subtitles = layers.subtitles, let caption = try subtitles.overlay(at: t) {
+                    // Same picture under the same caption at the same opacity (a still screen,
+                    // a held frame): reuse the blended picture instead of blending again.
+                    if let last = lastCaptioned, last.base === base, last.cue == caption.cue, last.opacity == caption.opacity {
                         out = last.frame.reference()
                     } else {
                         out.blend(caption.overlay, x: caption.x, y: caption.y, opacity: caption.opacity)
                         lastCaptioned = (base, caption.cue, caption.opacity, out)
                     }
                 }
-                out.pts = Int64(slot)
+                // The cut from the hook into the body: a white flash fading over 4 frames.
+                if let flash, !segment.isHook, index > 0, edit.segments[index - 1].isHook, slot < 4 {
+                    out = out.reference()
+                    out.blend(flash, x: 0, y: 0, opacity: 0.55 * Double(4 - slot) / 4)
+                }
+                out.pts = Int64(segment.outputStart + slot)
                 if !canvasQueue.push(out) { return false }
             }
             return true
         }
 
+        var current = 0
+        var clock = FrameClock<SourceFrame>(fps: fps, endTime: edit.segments[0].frames.map { Double($0) / Double(fps) })
+        var lastItem: SourceFrame? = nil
+        /// Ends segment `current`: its last frame held to its end (or the previous segment's
+        /// last picture, should a segment have decoded nothing).
+        func finishSegment(sourceEnd: Double) throws -> Bool {
+            if clock.nextSlot == 0, let item = lastItem { _ = clock.add(item, at: -1) }
+            return try emit(clock.finish(sourceEnd: sourceEnd), segment: current)
+        }
         while let source = sourceQueue.pop() {
+            while source.segment > current {
+                let length = edit.segments[current].frames.map { Double($0) / Double(fps) } ?? 0
+                if !(try finishSegment(sourceEnd: length)) { return reused }
+                current += 1
+                clock = FrameClock<SourceFrame>(fps: fps, endTime: edit.segments[current].frames.map { Double($0) / Double(fps) })
+            }
+            lastItem = source
             if clock.isComplete { continue }
-            if !(try emit(clock.add(source, at: source.seconds))) { return reused }
+            if !(try emit(clock.add(source, at: source.seconds), segment: current)) { return reused }
         }
         if failure.error != nil { return reused }
-        _ = try emit(clock.finish(sourceEnd: sourceEnd()))
+        while current < edit.segments.count {
+            let length = edit.segments[current].frames.map { Double($0) / Double(fps) } ?? sourceEnd()
+            if !(try finishSegment(sourceEnd: length)) { return reused }
+            current += 1
+            if current < edit.segments.count {
+                clock = FrameClock<SourceFrame>(fps: fps, endTime: edit.segments[current].frames.map { Double($0) / Double(fps) })
+            }
+        }
         return reused
     }
 
-    /// Encodes the composed frames and the audio (cut or padded to the video's exact
-    /// length, sample-exact), and muxes them.
-    private func encodeStage(canvasQueue: BoundedQueue<Frame>, audioQueue: BoundedQueue<AudioTimeline.Chunk>,
+    /// Encodes the composed frames and the mixed audio (exactly as long as the video,
+    /// sample-exact), and muxes them.
+    private func encodeStage(canvasQueue: BoundedQueue<Frame>, audio plan: AudioPlan,
                              output: OutputFile, expectedFrames: Int, started: Date) throws -> Int {
         let o = options
         let muxer = try Muxer(path: output.temporary)
@@ -348,12 +497,13 @@ public final class RenderPipeline: @unchecked Sendable {
         let audioStream = try muxer.addStream(for: audio)
         try muxer.start(deterministic: o.deterministic)
 
-        let samplesPerFrame = AudioFormat.sampleRate / o.fps
+        let mixer = try plan.makeRenderer(expectedFrames: expectedFrames)
         var fifo = SampleFifo()
         // The AAC encoder's priming samples play first (there is no edit list to hide them),
         // so the first `initialPadding` samples of the mix are replaced by them: every later
         // sample then plays exactly at its own time and the track is exactly as long as the video.
         var audioWritten = audio.initialPadding
+        var mixed = 0
         var frames = 0
         var lastReport = Date.distantPast
         report(.start, frames: 0, total: expectedFrames, started: started)
@@ -382,12 +532,11 @@ public final class RenderPipeline: @unchecked Sendable {
                 audioWritten += n
             }
         }
-        func takeAudio(_ chunk: AudioTimeline.Chunk) {
-            // Chunks arrive in order; a chunk starting later than expected leaves a gap of silence.
-            let expected = audioWritten + fifo.count
-            if chunk.position > expected { fifo.appendSilence(chunk.position - expected) }
-            let skip = max(0, expected - chunk.position)
-            fifo.append(chunk.channels, dropping: skip)
+        func mixFrame() throws {
+            let samples = try mixer.next()
+            let skip = max(0, audio.initialPadding - mixed)
+            mixed += samples[0].count
+            fifo.append(samples, dropping: skip)
         }
 
         while let frame = canvasQueue.pop() {
@@ -402,8 +551,8 @@ public final class RenderPipeline: @unchecked Sendable {
             if let path = o.snapshots[frames] { try PNGFile.write(try frame.rgbImage(), to: path) }
             for p in try video.encode(frame) { try muxer.write(p, stream: videoStream) }
             frames += 1
-            while let chunk = audioQueue.tryPop() { takeAudio(chunk) }
-            try encodeAudio(upTo: frames * samplesPerFrame, final: false)
+            try mixFrame()
+            try encodeAudio(upTo: frames * mixer.samplesPerFrame, final: false)
             if Date().timeIntervalSince(lastReport) >= 0.25 {
                 lastReport = Date()
                 report(.progress, frames: frames, total: max(expectedFrames, frames), started: started)
@@ -411,9 +560,8 @@ public final class RenderPipeline: @unchecked Sendable {
         }
         if let error = failure.error { throw error }
         for p in try video.encode(nil) { try muxer.write(p, stream: videoStream) }
-        while let chunk = audioQueue.pop() { takeAudio(chunk) }
-        if let error = failure.error { throw error }
-        try encodeAudio(upTo: frames * samplesPerFrame, final: true)
+        try fifo.append(mixer.finish(), dropping: 0)
+        try encodeAudio(upTo: frames * mixer.samplesPerFrame, final: true)
         for p in try audio.encode(nil) { try muxer.write(p, stream: audioStream) }
         try muxer.finish()
         if let hashes, let path = o.frameHashes {

@@ -28,4 +28,8 @@ public struct RenderSummary: Sendable {
     public var cropReason: String?
     /// Source frames whose composition was reused because the picture had not changed.
     public var reusedFrames: Int
+    /// Why `--hook auto` chose its range.
+    public var hook: String?
+    /// The audio mix's loudness, as measured and normalized.
+    public var loudness: String?
 }

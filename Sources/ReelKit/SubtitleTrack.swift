@@ -22,6 +22,8 @@ public struct CaptionStyle: Sendable {
     public var bottomMargin = 24
     /// Persistent title (headline) size and colour.
     public var titleSize = 72
+    /// The hook's headline: big enough to read as the cover.
+    public var headlineSize = 96
     public var titleColor = RGBA(255, 255, 255)
     /// Optional rounded translucent box behind the whole caption block (nil = none).
     public var box: RGBA? = nil
@@ -36,16 +38,19 @@ final class TitleLayer {
     let overlay: Overlay
     let x: Int, y: Int
 
-    init(text: String, english: String?, style: CaptionStyle, canvasWidth: Int, canvasHeight: Int, safeArea: SafeArea) throws {
+    /// - Parameter size: the Chinese line's size (default: the style's title size); the
+    ///   English line is 5/8 of it. The hook's headline is a bigger title.
+    init(text: String, english: String?, style: CaptionStyle, size: Int? = nil, canvasWidth: Int, canvasHeight: Int, safeArea: SafeArea) throws {
+        let size = size ?? style.titleSize
         let safe = safeArea.scaled(toWidth: canvasWidth, height: canvasHeight)
         let track = try SubtitleTrack(cues: [], style: style, canvasWidth: canvasWidth, canvasHeight: canvasHeight,
-                                      safeArea: safeArea, fps: 30)
+                                      safeArea: safeArea, fps: 30, captionBottom: canvasHeight)
         var zhStyle = style.chinese
-        zhStyle.size = style.titleSize
+        zhStyle.size = size
         zhStyle.color = style.titleColor
-        let zh = try track.block(text, style: zhStyle, minimum: max(24, style.titleSize * 2 / 3), language: "zh")
+        let zh = try track.block(text, style: zhStyle, minimum: max(24, size * 2 / 3), language: "zh")
         var enStyle = style.english
-        enStyle.size = max(24, style.titleSize * 5 / 8)
+        enStyle.size = max(24, size * 5 / 8)
         let en = try english.map { try track.block($0, style: enStyle, minimum: 24, language: "en") } ?? .empty
         var image = TextImage.stacked([zh, en], gap: style.gap)
         if let box = style.box { image = image.onBox(color: box, margin: style.boxMargin, radius: style.boxRadius) }
@@ -64,10 +69,14 @@ final class SubtitleTrack {
     let canvasWidth: Int, canvasHeight: Int
     let safe: SafeArea
     let fps: Int
+    /// The y of the caption block's bottom edge (the layout decides: above the bottom UI, the
+    /// seam of a split, or above a corner presenter).
+    let captionBottom: Int
     private let rasterizer: TextRasterizer
     private var cache: [Int: (overlay: Overlay, x: Int, y: Int)] = [:]
 
-    init(cues: [Cue], style: CaptionStyle, canvasWidth: Int, canvasHeight: Int, safeArea: SafeArea, fps: Int) throws {
+    init(cues: [Cue], style: CaptionStyle, canvasWidth: Int, canvasHeight: Int, safeArea: SafeArea, fps: Int, captionBottom: Int) throws {
+        self.captionBottom = captionBottom
         self.cues = cues.sorted { $0.start < $1.start }
         self.style = style
         self.canvasWidth = canvasWidth
@@ -139,7 +148,7 @@ final class SubtitleTrack {
         if let box = style.box { image = image.onBox(color: box, margin: style.boxMargin, radius: style.boxRadius) }
         let overlay = Overlay(premultipliedRGBA: image.pixels, width: image.width, height: image.height)
         let x = safe.left + (canvasWidth - safe.left - safe.right - image.width) / 2
-        let y = canvasHeight - safe.bottom - style.bottomMargin - (image.height - image.padding)
+        let y = captionBottom - (image.height - image.padding)
         return (overlay, x, max(safe.top, y))
     }
 }

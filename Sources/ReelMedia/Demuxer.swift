@@ -94,6 +94,17 @@ public final class Demuxer: @unchecked Sendable {
         try check(avformat_seek_file(context, -1, Int64.min, ts, ts, 0), .invalidInput, path: path, "cannot seek to \(seconds) s")
     }
 
+    /// A stream's metadata tag (e.g. WebM's `alpha_mode`), if present.
+    public func tag(_ key: String, stream index: Int) -> String? {
+        guard let entry = av_dict_get(stream(index).pointee.metadata, key, nil, 0), let value = entry.pointee.value else { return nil }
+        return String(cString: value)
+    }
+
+    /// The codec's short name (h264, vp9, png, …).
+    public func codecName(of index: Int) -> String {
+        String(cString: avcodec_get_name(stream(index).pointee.codecpar.pointee.codec_id))
+    }
+
     public var containerName: String { String(cString: context.pointee.iformat.pointee.name) }
 
     /// Duration in seconds from the container, if known.

@@ -1,4 +1,5 @@
 internal import CFFmpeg
+internal import CReelShims
 import Foundation
 
 /// One decoded or composed picture or block of audio samples. Owns its AVFrame; freed in deinit.
@@ -91,4 +92,9 @@ public final class Packet: @unchecked Sendable {
     }
 
     public var streamIndex: Int { Int(pointer.pointee.stream_index) }
+    /// Presentation time in stream time-base units, if known.
+    public var pts: Int64? { pointer.pointee.pts == reel_nopts_value() ? nil : pointer.pointee.pts }
+    /// Coded size in bytes.
+    public var size: Int { Int(pointer.pointee.size) }
+    public var isKeyframe: Bool { pointer.pointee.flags & AV_PKT_FLAG_KEY != 0 }
 }

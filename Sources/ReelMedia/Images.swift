@@ -32,6 +32,28 @@ extension Frame {
         return RGBImage(width: w, height: h, pixels: bytes)
     }
 
+    /// The picture scaled to w x h as premultiplied RGBA (rows packed): for stickers. Frames
+    /// without alpha come out opaque; YUV is read with its own tags (untagged: BT.709).
+    public func premultipliedRGBA(width w: Int, height h: Int) throws -> [UInt8] {
+        let graph = try FilterGraph("[in]scale=\(w):\(h):flags=bicubic+accurate_rnd+bitexact,format=rgba[out]", input: self, timeBase: Rational(1, 1))
+        let copy = reference()
+        copy.pts = 0
+        guard let out = try graph.process(copy).first else {
+            throw MediaError(.internalFailure, path: "", "conversion to RGBA produced nothing")
+        }
+        let f = out.pointer.pointee
+        var bytes = [UInt8](repeating: 0, count: w * h * 4)
+        for row in 0..<h {
+            let src = f.data.0! + row * Int(f.linesize.0)
+            for i in 0..<w {
+                let a = Int(src[i * 4 + 3])
+                for c in 0..<3 { bytes[(row * w + i) * 4 + c] = UInt8((Int(src[i * 4 + c]) * a + 127) / 255) }
+                bytes[(row * w + i) * 4 + 3] = UInt8(a)
+            }
+        }
+        return bytes
+    }
+
     /// A frame holding an RGB picture (for writing it out).
     public convenience init(_ image: RGBImage) {
         self.init()

@@ -14,6 +14,19 @@ public struct Overlay: Sendable {
     var chromaWidth: Int { (width + 1) / 2 }
     var chromaHeight: Int { (height + 1) / 2 }
 
+    /// One opaque colour (limited-range Y, Cb, Cr) over the whole area: a flash, a fade.
+    public init(solid yuv: (y: UInt8, cb: UInt8, cr: UInt8), width: Int, height: Int) {
+        self.width = width
+        self.height = height
+        luma = [UInt8](repeating: yuv.y, count: width * height)
+        alpha = [UInt8](repeating: 255, count: width * height)
+        let chroma = ((width + 1) / 2) * ((height + 1) / 2)
+        cb = [UInt8](repeating: yuv.cb, count: chroma)
+        cr = [UInt8](repeating: yuv.cr, count: chroma)
+        chromaAlpha = [UInt8](repeating: 255, count: chroma)
+        rowSpans = Array(repeating: 0..<width, count: height)
+    }
+
     /// From premultiplied RGBA (rows packed).
     public init(premultipliedRGBA p: [UInt8], width: Int, height: Int) {
         self.width = width

@@ -9,6 +9,7 @@ public struct RGBA: Sendable, Equatable, Hashable {
     public init?(hex: String) {
         var s = hex
         if s.hasPrefix("#") { s.removeFirst() }
+        if s.count == 3 || s.count == 4 { s = s.map { "\($0)\($0)" }.joined() }   // #fff, #fff8
         guard s.count == 6 || s.count == 8, let v = UInt32(s, radix: 16) else { return nil }
         if s.count == 6 { self.init(UInt8(v >> 16), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)) }
         else { self.init(UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)) }

@@ -17,24 +17,57 @@ struct Render: ParsableCommand {
         """
     )
 
-    @Argument(help: "The screen recording (any format libav decodes).") var recording: String
-    @Option(name: .shortAndLong, help: "The MP4 to write.") var output: String
+    @Argument(help: "The screen recording (any format libav decodes), or a plan file (.yaml, .yml, .json).") var input: String
+    @Option(name: .shortAndLong, help: "The MP4 to write (a plan may name it).") var output: String?
     @Option(help: "Region of the recording to feature: x:y:w:h in displayed pixels, or 'auto'.") var crop: String?
     @Option(help: "Part of the recording to use, in seconds: start:end (either may be empty).") var trim: String?
-    @Option(help: "Output frame rate: 25, 30, 50 or 60.") var fps: Int = 30
-    @Option(help: "Output size WxH.") var size: String = "1080x1920"
-    @Option(help: "Background: 'blur' (the recording, blurred and darkened) or a colour #RRGGBB.") var background: String = "blur"
-    @Option(help: "H.264 constant rate factor (0–51, lower is better quality).") var crf: Int = 20
-    @Option(help: "Encoder speed preset (libx264: ultrafast…veryslow).") var preset: String = "veryfast"
-    @Option(help: "Any libavcodec H.264 encoder by name (libx264, h264_nvenc, h264_vaapi, …).") var encoder: String = "libx264"
-    @Option(help: "Decoder and filter threads (0 = automatic).") var threads: Int = 0
+    @Option(help: "Output frame rate: 25, 30 (default), 50 or 60.") var fps: Int?
+    @Option(help: "Output size WxH (default 1080x1920).") var size: String?
+    @Option(help: "Background: 'blur' (the recording, blurred and darkened) or a colour #RRGGBB.") var background: String?
+    @Option(help: "H.264 constant rate factor (0–51, lower is better quality; default 20).") var crf: Int?
+    @Option(help: "Encoder speed preset (libx264: ultrafast…veryslow; default veryfast).") var preset: String?
+    @Option(help: "Any libavcodec H.264 encoder by name (libx264, h264_nvenc, h264_vaapi, …).") var encoder: String?
+    @Option(help: "Decoder and filter threads (0 = automatic).") var threads: Int?
     @Flag(help: "Byte-identical output across runs (single-threaded encoder, bit-exact flags, no creation time).") var deterministic = false
+
+    @Option(help: "The presenter: a video (MP4/MOV/WebM, alpha used when present) or an image (PNG/JPEG/GIF).") var presenter: String?
+    @Option(help: "Key out a green-screen background: green, blue or #RRGGBB.") var key: String?
+    @Option(name: .customLong("key-similarity"), help: "How far from the key colour is still keyed (0–1, default 0.14).") var keySimilarity: Double?
+    @Option(name: .customLong("key-blend"), help: "Soft edge of the key (0–1, default 0.08).") var keyBlend: Double?
+    @Option(help: "Shape of the presenter: none, circle or rounded.") var mask: String?
+    @Option(help: "Layout template: split (screen above, presenter below), pip (presenter in a lower corner) or screen.") var layout: String?
+    @Option(help: "split: the y of the line between screen and presenter, in canvas pixels.") var seam: Int?
+    @Option(name: .customLong("presenter-scale"), help: "Presenter width as a fraction of the canvas width (places it by anchor instead of the template).") var presenterScale: Double?
+    @Option(name: .customLong("presenter-anchor"), help: "bottom-left, bottom-right, bottom, center, top, top-left or top-right.") var presenterAnchor: String?
+    @Option(name: .customLong("presenter-margin"), help: "Distance from the safe area's edges, in pixels.") var presenterMargin: Int?
+    @Option(name: .customLong("presenter-fill"), help: "contain (show all of it) or cover (fill the box, keep the face).") var presenterFill: String?
+    @Option(name: .customLong("presenter-start"), help: "Second of the recording at which the presenter starts.") var presenterStart: Double?
+    @Option(name: .customLong("presenter-fit"), help: "A presenter shorter than the video: loop, hold (last frame) or cut (end the video).") var presenterFit: String?
+    @Flag(name: .customLong("no-presenter-audio"), help: "Do not use the presenter's sound as the voice.") var noPresenterAudio = false
+    @Option(parsing: .singleValue, help: "A sticker, e.g. 'text=AI,layer=presenter,x=0.5,y=0.12,size=0.18,color=#fff,rotate=-6' (or image=FILE). Repeatable.") var sticker: [String] = []
+
+    @Option(help: "Hook played first: START[:DURATION] in seconds (duration 1–5, default 2), or auto[:DURATION].") var hook: String?
+    @Flag(name: .customLong("no-hook"), help: "No hook, even if the plan has one.") var noHook = false
+    @Option(name: .customLong("hook-title"), help: "Headline drawn large during the hook (the cover).") var hookTitle: String?
+    @Option(name: .customLong("hook-title-en"), help: "English line under the headline.") var hookTitleEnglish: String?
+    @Option(name: .customLong("hook-keywords"), help: "Comma-separated words that make a window a better hook (--hook auto).") var hookKeywords: String?
+    @Option(name: .customLong("hook-zoom"), help: "Punch-in over the hook, e.g. 1.08 (default 1 = none).") var hookZoom: Double?
+    @Flag(name: .customLong("no-hook-flash"), help: "No white flash at the cut from the hook into the body.") var noHookFlash = false
+
+    @Option(help: "A narration file: the voice, replacing the presenter's sound.") var voice: String?
+    @Option(name: .customLong("voice-start"), help: "Second of the recording at which the narration starts.") var voiceStart: Double?
+    @Option(name: .customLong("screen-audio"), help: "The recording's own sound: on or off (default: on only when there is no voice).") var screenAudio: String?
+    @Option(help: "Background music (looped or trimmed to fit, faded, ducked under the voice).") var music: String?
+    @Option(name: .customLong("music-volume"), help: "Music level relative to the voice, in dB (default -12).") var musicVolume: Double?
+    @Option(help: "How far the music dips under the voice, in dB (default 12).") var duck: Double?
+    @Option(help: "Integrated loudness of the mix in LUFS (default -14).") var loudness: Double?
+
     @Option(help: "Subtitles to burn in: SRT, WebVTT or ASS; a cue's Chinese line(s) then its English line(s).") var subtitles: String?
     @Option(name: .customLong("subtitles-en"), help: "English subtitles in their own file, merged with --subtitles by time.") var subtitlesEnglish: String?
     @Option(name: .customLong("subtitles-encoding"), help: "Subtitle text encoding: utf-8, gb18030, gbk, utf-16 (default: detected).") var subtitlesEncoding: String?
     @Option(name: .customLong("font-zh"), help: "Font family or file for the Chinese line (default: Noto Sans CJK SC).") var fontChinese: String?
     @Option(name: .customLong("font-en"), help: "Font family or file for the English line (default: Noto Sans CJK SC).") var fontEnglish: String?
-    @Option(help: "A title shown for the whole video in the top safe band.") var title: String?
+    @Option(help: "A title shown in the top safe band (during the body when there is a hook).") var title: String?
     @Option(name: .customLong("title-en"), help: "English line under the title.") var titleEnglish: String?
     @Option(name: .customLong("caption-size-zh"), help: "Chinese caption size in pixels (default 64 at 1080 wide).") var captionSizeChinese: Int?
     @Option(name: .customLong("caption-size-en"), help: "English caption size in pixels (default 40).") var captionSizeEnglish: Int?
@@ -46,45 +79,108 @@ struct Render: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print nothing but errors.") var quiet = false
     @Flag(help: "Show libav's own messages.") var verbose = false
 
-    func run() throws {
-        MediaLog.configure(verbose: verbose)
-        var options = RenderOptions(input: recording, output: output)
+    /// The options from the plan (if the input is one), then every flag given on top.
+    func makeOptions() throws -> RenderOptions {
+        var o = RenderOptions(input: input, output: output ?? "")
+        if Plan.isPlan(input) {
+            let plan = try Plan.read(path: input)
+            guard plan.source != nil else { throw MediaError(.invalidInput, path: input, "source: missing (the screen recording)") }
+            do { try plan.apply(to: &o, directory: (input as NSString).deletingLastPathComponent) } catch let e as PlanError {
+                throw MediaError(.invalidInput, path: input, e.description)
+            } catch let e as RenderFlags.Invalid {
+                throw MediaError(.invalidInput, path: input, e.message)
+            }
+        }
+        if let output { o.output = output }
+        guard !o.output.isEmpty else { throw MediaError(.usage, path: "", "no output: give -o OUT.mp4 (or output: in the plan)") }
         do {
-            try RenderFlags.apply(crop: crop, trim: trim, size: size, background: background, to: &options)
+            try RenderFlags.apply(crop: crop, trim: trim, size: size, background: background, to: &o)
+            if let path = presenter { o.presenter = PresenterOptions(path: path) }
+            let presenterFlags = [key, mask, presenterFit, presenterFill, presenterAnchor].contains { $0 != nil }
+                || [keySimilarity, keyBlend, presenterScale, presenterStart].contains { $0 != nil } || presenterMargin != nil || noPresenterAudio
+            if presenterFlags {
+                guard var p = o.presenter else { throw RenderFlags.Invalid(message: "presenter options need --presenter FILE") }
+                try RenderFlags.applyPresenter(key: key, mask: mask, fit: presenterFit, fill: presenterFill, anchor: presenterAnchor, to: &p)
+                if let v = keySimilarity { p.keySimilarity = v }
+                if let v = keyBlend { p.keyBlend = v }
+                if let v = presenterScale { p.scale = v }
+                if let v = presenterMargin { p.margin = v }
+                if let v = presenterStart { p.start = v }
+                if noPresenterAudio { p.useAudio = false }
+                o.presenter = p
+            }
+            if !sticker.isEmpty { o.stickers = try sticker.map(StickerSpec.parse) }
+            if let l = layout {
+                guard let t = LayoutTemplate(rawValue: l) else { throw RenderFlags.Invalid(message: "--layout \(l): expected split, pip or screen") }
+                o.layout = t
+            }
+            if let v = seam { o.layoutOverrides.seam = v }
+            if let h = hook { o.hook = try RenderFlags.hook(h) }
+            if noHook { o.hook = nil }
+            if let v = hookTitle { o.hookTitle = v }
+            if let v = hookTitleEnglish { o.hookTitleEnglish = v }
+            if let v = hookKeywords { o.hookKeywords = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            if let v = hookZoom {
+                guard (1...1.5).contains(v) else { throw RenderFlags.Invalid(message: "--hook-zoom \(v): expected 1 to 1.5") }
+                o.hookZoom = v
+            }
+            if noHookFlash { o.hookFlash = false }
+            if let v = voice { o.voice = v }
+            if let v = voiceStart { o.voiceStart = v }
+            if let v = screenAudio {
+                guard v == "on" || v == "off" else { throw RenderFlags.Invalid(message: "--screen-audio \(v): expected on or off") }
+                o.screenAudio = v == "on"
+            }
+            if let v = music { o.music = v }
+            if let v = musicVolume { o.musicVolume = v }
+            if let v = duck { o.duckDepth = max(0, v) }
+            if let v = loudness {
+                guard (-40 ... -5).contains(v) else { throw RenderFlags.Invalid(message: "--loudness \(v): expected -40 to -5 LUFS") }
+                o.loudness = v
+            }
         } catch let e as RenderFlags.Invalid {
-            fail(MediaError(.usage, path: "", e.message))
+            throw MediaError(.usage, path: "", e.message)
+        } catch let e as StickerSpec.Invalid {
+            throw MediaError(.usage, path: "", e.description)
         }
-        options.fps = fps
-        options.crf = crf
-        options.preset = preset
-        options.encoder = encoder
-        options.threads = threads
-        options.deterministic = deterministic
-        options.force = force
-        options.frameHashes = frameHashes
-        options.subtitles = subtitles
-        options.subtitlesEnglish = subtitlesEnglish
-        options.subtitlesEncoding = subtitlesEncoding
-        if let f = fontChinese { options.captions.chinese.font = f }
-        if let f = fontEnglish { options.captions.english.font = f }
-        options.title = title
-        options.titleEnglish = titleEnglish
+        if let v = fps { o.fps = v }
+        if let v = crf { o.crf = v }
+        if let v = preset { o.preset = v }
+        if let v = encoder { o.encoder = v }
+        if let v = threads { o.threads = v }
+        if deterministic { o.deterministic = true }
+        if force { o.force = true }
+        if let v = frameHashes { o.frameHashes = v }
+        if let v = subtitles { o.subtitles = v }
+        if let v = subtitlesEnglish { o.subtitlesEnglish = v }
+        if let v = subtitlesEncoding { o.subtitlesEncoding = v }
+        if let f = fontChinese { o.captions.chinese.font = f }
+        if let f = fontEnglish { o.captions.english.font = f }
+        if let v = title { o.title = v }
+        if let v = titleEnglish { o.titleEnglish = v }
         for (value, name) in [(captionSizeChinese, "--caption-size-zh"), (captionSizeEnglish, "--caption-size-en")] {
-            if let v = value, !(12...400).contains(v) { fail(MediaError(.usage, path: "", "\(name) \(v): expected 12…400 pixels")) }
+            if let v = value, !(12...400).contains(v) { throw MediaError(.usage, path: "", "\(name) \(v): expected 12…400 pixels") }
         }
-        if let v = captionSizeChinese { options.captions.chinese.size = v; options.captions.chineseMinimumSize = min(options.captions.chineseMinimumSize, v) }
-        if let v = captionSizeEnglish { options.captions.english.size = v; options.captions.englishMinimumSize = min(options.captions.englishMinimumSize, v) }
-        if let v = captionMargin { options.captions.bottomMargin = max(0, v) }
+        if let v = captionSizeChinese { o.captions.chinese.size = v; o.captions.chineseMinimumSize = min(o.captions.chineseMinimumSize, v) }
+        if let v = captionSizeEnglish { o.captions.english.size = v; o.captions.englishMinimumSize = min(o.captions.englishMinimumSize, v) }
+        if let v = captionMargin { o.captions.bottomMargin = max(0, v) }
         if let box = captionBox {
-            guard let colour = RGBA(hex: box) else { fail(MediaError(.usage, path: "", "--caption-box \(box): expected #RRGGBB or #RRGGBBAA")) }
-            options.captions.box = colour
+            guard let colour = RGBA(hex: box) else { throw MediaError(.usage, path: "", "--caption-box \(box): expected #RRGGBB or #RRGGBBAA") }
+            o.captions.box = colour
         }
         switch (progress, quiet) {
-        case ("json", _): options.progress = .json
-        case (nil, true): options.progress = .quiet
-        case (nil, false): options.progress = .auto
-        case (let other?, _): fail(MediaError(.usage, path: "", "--progress \(other): only 'json' is supported"))
+        case ("json", _): o.progress = .json
+        case (nil, true): o.progress = .quiet
+        case (nil, false): o.progress = .auto
+        case (let other?, _): throw MediaError(.usage, path: "", "--progress \(other): only 'json' is supported")
         }
+        return o
+    }
+
+    func run() throws {
+        MediaLog.configure(verbose: verbose)
+        let options: RenderOptions
+        do { options = try makeOptions() } catch { fail(error) }
         let printer = ProgressPrinter(mode: options.progress)
         Interruption.install { _ in printer.interrupted() }
         do {

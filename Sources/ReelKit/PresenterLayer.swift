@@ -1,0 +1,207 @@
+import Foundation
+import ReelMedia
+
+/// What the presenter is and how it is shown: `reel render --presenter …` or a plan's
+/// `presenter:` block.
+public struct PresenterOptions: Sendable, Equatable {
+    public enum Key: Sendable, Equatable {
+        case green, blue, color(red: UInt8, green: UInt8, blue: UInt8)
+        /// The colour keyed out: studio chroma-key green and blue.
+        var hex: String {
+            switch self {
+            case .green: return "0x00B140"
+            case .blue: return "0x0047BB"
+            case .color(let r, let g, let b): return String(format: "0x%02X%02X%02X", r, g, b)
+            }
+        }
+        /// Which colour's spill to suppress on the subject's edges.
+        var spill: String {
+            switch self {
+            case .blue: return "blue"
+            case .green: return "green"
+            case .color(_, let g, let b): return b > g ? "blue" : "green"
+            }
+        }
+    }
+    public enum Mask: String, Sendable, CaseIterable { case none, circle, rounded }
+    /// A presenter shorter than the output: loop it, hold its last frame, or end the video with it.
+    public enum Fit: String, Sendable, CaseIterable { case loop, hold, cut }
+
+    public var path: String
+    public var key: Key?
+    /// chromakey's similarity and blend (0…1).
+    public var keySimilarity = 0.14
+    public var keyBlend = 0.08
+    public var mask: Mask = .none
+    /// Source-timeline second at which the presenter's first frame plays.
+    public var start = 0.0
+    public var fit: Fit = .loop
+    /// The presenter's own sound is the voice (unless `--voice` replaces it).
+    public var useAudio = true
+    /// contain/cover; nil = by the template (cut-outs contain, rectangles cover).
+    public var fitMode: PresenterFitMode?
+    /// Box from scale (fraction of the canvas width), anchor and margin, instead of the template's.
+    public var scale: Double?
+    public var anchor: Anchor?
+    public var margin: Int?
+    /// The face region's centre in the presenter picture (fractions), kept in view by crops.
+    public var focusX = 0.5, focusY = 0.35
+
+    public enum Anchor: String, Sendable, CaseIterable {
+        case bottomLeft = "bottom-left", bottomRight = "bottom-right", bottom, center, top, topLeft = "top-left", topRight = "top-right"
+    }
+
+    public init(path: String) { self.path = path }
+}
+
+/// The presenter on the canvas: each source frame made upright, keyed if asked, scaled and
+/// cropped into its box (one libavfilter graph), masked, as a yuva420p picture that the
+/// compositor blends. A frame is prepared once, however many output frames show it.
+final class PresenterLayer {
+    let options: PresenterOptions
+    let reader: VideoFrameReader
+    /// Scaled picture size, the crop inside it, and where the crop lands on the canvas.
+    let scaledWidth: Int, scaledHeight: Int
+    let crop: PixelRect
+    let x: Int, y: Int
+    private let graphDescription: (FrameColor) -> String
+    private var graph: (color: FrameColor, size: Int, graph: FilterGraph)?
+    private var cache: (source: Frame, picture: Frame)?
+    private let mask: [UInt8]?
+    private let threads: Int
+    let hasAlpha: Bool
+
+    /// The presenter's own duration (infinity for a still).
+    var duration: Double { reader.duration }
+
+    init(options: PresenterOptions, reader: VideoFrameReader, box: PixelRect, fit: PresenterFitMode, canvasHeight: Int, safeBottom: Int,
+         fps: Int, threads: Int, bitexact: Bool) throws {
+        self.options = options
+        self.threads = threads
+        self.reader = reader
+        let source = SourcePicture(stream: reader.stream)
+        let first = reader.firstFrame
+        hasAlpha = first.color.hasAlpha
+        let (dw, dh) = source.displaySize
+        guard dw > 0, dh > 0 else { throw MediaError(.invalidInput, path: options.path, "the presenter has no picture size") }
+        let sx = Double(box.width) / Double(dw), sy = Double(box.height) / Double(dh)
+        let s = fit == .cover ? max(sx, sy) : min(sx, sy)
+        scaledWidth = max(2, Int((Double(dw) * s / 2).rounded()) * 2)
+        scaledHeight = max(2, Int((Double(dh) * s / 2).rounded()) * 2)
+        switch fit {
+        case .contain:
+            crop = PixelRect(x: 0, y: 0, width: scaledWidth, height: scaledHeight)
+            // Centred across the box, standing on its bottom edge.
+            x = (box.x + (box.width - scaledWidth) / 2) & ~1
+            y = (box.y + box.height - scaledHeight) & ~1
+        case .cover:
+            let cw = min(box.width, scaledWidth) & ~1, ch = min(box.height, scaledHeight) & ~1
+            // The face centre goes to the middle of the part of the box the app's UI leaves visible.
+            let visible = max(2, min(box.height, canvasHeight - safeBottom - box.y))
+            let cx = Int(options.focusX * Double(scaledWidth) - Double(cw) / 2)
+            let cy = Int(options.focusY * Double(scaledHeight) - Double(visible) * 0.45)
+            crop = PixelRect(x: min(max(0, cx), scaledWidth - cw) & ~1, y: min(max(0, cy), scaledHeight - ch) & ~1, width: cw, height: ch)
+            x = box.x & ~1
+            y = box.y & ~1
+        }
+        mask = Self.mask(options.mask, width: crop.width, height: crop.height)
+        let flags = bitexact ? "bicubic+accurate_rnd+bitexact" : "bicubic"
+        let key = options.key
+        let (sw, shh, c) = (scaledWidth, scaledHeight, crop)
+        let (similarity, blend) = (options.keySimilarity, options.keyBlend)
+        graphDescription = { color in
+            let conversion = ColorConversion(color, height: source.storedHeight)
+            var steps: [String] = []
+            if !source.uprightFilters.isEmpty { steps.append(String(source.uprightFilters.dropLast())) }
+            steps.append("scale=\(sw):\(shh):flags=\(flags):\(conversion.scaleOptions)")
+            if c.width != sw || c.height != shh { steps.append("crop=\(c.width):\(c.height):\(c.x):\(c.y):exact=1") }
+            // libavfilter's colorspace has no alpha formats: only opaque sources change matrix.
+            if !color.hasAlpha, !conversion.matrixFilter.isEmpty {
+                steps += ["format=yuv420p", String(conversion.matrixFilter.dropLast())]
+            }
+            if let key {
+                steps += ["format=yuva444p", "chromakey=color=\(key.hex):similarity=\(similarity):blend=\(blend)",
+                          "format=gbrap", "despill=type=\(key.spill):mix=0.5:expand=0",
+                          "scale=flags=\(flags):out_color_matrix=bt709:out_range=tv"]
+            }
+            steps.append("format=yuva420p")
+            return "[in]" + steps.joined(separator: ",") + "[out]"
+        }
+    }
+
+    /// Opens the presenter file (the reader, shared with the layout decision).
+    static func open(_ options: PresenterOptions, fps: Int, threads: Int) throws -> VideoFrameReader {
+        guard FileManager.default.fileExists(atPath: options.path) else { throw MediaError(.notFound, path: options.path, "no such file") }
+        let info = try Probe.inspect(path: options.path, scanPackets: 0)
+        guard let stream = info.video else {
+            throw MediaError(.invalidInput, path: options.path, "no video stream (the presenter must be a video or an image)")
+        }
+        return try VideoFrameReader(path: options.path, stream: stream, fps: fps, threads: threads)
+    }
+
+    /// Presenter time for a source-timeline time, or nil when the presenter is not shown.
+    func presenterTime(atSourceTime t: Double) -> Double? {
+        let p = t - options.start
+        guard p >= 0 else { return nil }
+        if reader.isStill { return 0 }
+        let d = reader.duration
+        guard d > 0, d.isFinite, p >= d else { return p }
+        switch options.fit {
+        case .loop: return p.truncatingRemainder(dividingBy: d)
+        case .hold, .cut: return d   // the reader holds its last frame
+        }
+    }
+
+    /// The prepared picture at a source-timeline time (nil = hidden).
+    func picture(atSourceTime t: Double) throws -> Frame? {
+        guard let p = presenterTime(atSourceTime: t) else { return nil }
+        let frame = try reader.frame(at: p)
+        if let cache, cache.source === frame { return cache.picture }
+        let color = frame.color
+        let size = frame.width << 16 | frame.height
+        if graph == nil || graph!.color != color || graph!.size != size {
+            graph = (color, size, try FilterGraph(graphDescription(color), input: frame, timeBase: Rational(1, 1_000_000), threads: threads))
+        }
+        let input = frame.reference()
+        input.pts = 0
+        guard let picture = try graph!.graph.process(input).first else {
+            throw MediaError(.internalFailure, path: options.path, "the presenter filter produced no picture")
+        }
+        if let mask { picture.multiplyAlpha(by: mask) }
+        cache = (frame, picture)
+        return picture
+    }
+
+    /// Canvas position of a point given in fractions of the presenter's own picture: how a
+    /// sticker follows the presenter wherever the layout puts it and however it is scaled.
+    func canvasPoint(x fx: Double, y fy: Double) -> (x: Double, y: Double) {
+        (Double(x) + fx * Double(scaledWidth) - Double(crop.x), Double(y) + fy * Double(scaledHeight) - Double(crop.y))
+    }
+
+    /// Anti-aliased shape masks (one sample per pixel, 4x4 supersampled at the edge).
+    static func mask(_ kind: PresenterOptions.Mask, width w: Int, height h: Int) -> [UInt8]? {
+        guard kind != .none, w > 0, h > 0 else { return nil }
+        let radius: Double = kind == .circle ? Double(min(w, h)) / 2 : Double(min(w, h)) * 0.08
+        let cx = Double(w) / 2, cy = Double(h) / 2
+        // Distance outside a rounded rectangle whose corner radius is `radius` (a circle when
+        // the rectangle is square and radius is half its side).
+        let halfW = kind == .circle ? radius : Double(w) / 2, halfH = kind == .circle ? radius : Double(h) / 2
+        func inside(_ px: Double, _ py: Double) -> Bool {
+            let dx = max(abs(px - cx) - (halfW - radius), 0), dy = max(abs(py - cy) - (halfH - radius), 0)
+            return dx * dx + dy * dy <= radius * radius
+        }
+        var out = [UInt8](repeating: 0, count: w * h)
+        for y in 0..<h {
+            for x in 0..<w {
+                let corners = [inside(Double(x), Double(y)), inside(Double(x + 1), Double(y)),
+                               inside(Double(x), Double(y + 1)), inside(Double(x + 1), Double(y + 1))]
+                if corners.allSatisfy({ $0 }) { out[y * w + x] = 255; continue }
+                if !corners.contains(true) { continue }
+                var n = 0
+                for sy in 0..<4 { for sx in 0..<4 where inside(Double(x) + (Double(sx) + 0.5) / 4, Double(y) + (Double(sy) + 0.5) / 4) { n += 1 } }
+                out[y * w + x] = UInt8(n * 255 / 16)
+            }
+        }
+        return out
+    }
+}

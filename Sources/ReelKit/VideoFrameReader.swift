@@ -1,0 +1,114 @@
+import Foundation
+import ReelMedia
+
+/// Frames of a second video (the presenter) by time, pulled by the compositor: sequential
+/// decoding while time moves forward, a seek when it jumps back (a loop, a cut in the edit
+/// list) or far ahead. Picks frames like `FrameClock`: at output time t the latest frame
+/// whose own time rounds to a slot not after t's, so the presenter and the recording agree.
+/// A file with a single picture (PNG, JPEG) is a still: decoded once.
+final class VideoFrameReader {
+    let path: String
+    let stream: StreamInfo
+    /// Seconds of picture, from the first frame to the end of the last.
+    private(set) var duration: Double
+    private let demuxer: Demuxer
+    private let decoder: Decoder
+    private let timeBase: Rational
+    let origin: Double
+    private let fps: Int
+    private var current: (frame: Frame, time: Double)?
+    private var upcoming: (frame: Frame, time: Double)?
+    private var atStart = true
+    private var ended = false
+    private var badPackets = 0
+    private(set) var isStill = false
+
+    init(path: String, stream: StreamInfo, fps: Int, threads: Int) throws {
+        self.path = path
+        self.stream = stream
+        self.fps = fps
+        demuxer = try Demuxer(path: path)
+        guard let index = demuxer.bestStream(.video) else { throw MediaError(.invalidInput, path: path, "no video stream") }
+        // libavcodec's native VP8/VP9 decoders drop the alpha layer WebM keeps beside the
+        // picture; libvpx's decoders return it (yuva420p).
+        var preferred: String? = nil
+        if demuxer.tag("alpha_mode", stream: index) == "1" {
+            switch demuxer.codecName(of: index) {
+            case "vp9": preferred = "libvpx-vp9"
+            case "vp8": preferred = "libvpx"
+            default: break
+            }
+        }
+        decoder = try Decoder(demuxer, stream: index, threads: threads, preferredDecoder: preferred)
+        demuxer.keepOnly([index])
+        timeBase = decoder.timeBase
+        origin = demuxer.startTime(of: index)
+        duration = stream.duration ?? demuxer.duration ?? 0
+        // Prime: the first frame, and whether there is a second one.
+        try advance()
+        if upcoming == nil { throw MediaError(.invalidInput, path: path, "no decodable video frames") }
+        current = upcoming
+        upcoming = nil
+        try advance()
+        if upcoming == nil {
+            isStill = true
+            duration = .infinity
+        }
+    }
+
+    /// The first frame (for sizing and colour).
+    var firstFrame: Frame { current!.frame }
+
+    /// The frame shown at `t` seconds of this file (t ≥ 0).
+    func frame(at t: Double) throws -> Frame {
+        if isStill { return current!.frame }
+        let limit = t + 0.5 / Double(fps) - 1e-9
+        if let cur = current, (cur.time > limit && !atStart) || t > cur.time + 4 {
+            try seek(to: t)
+        }
+        while let next = upcoming, next.time < limit {
+            current = next
+            upcoming = nil
+            atStart = false
+            try advance()
+        }
+        return current!.frame
+    }
+
+    private func seek(to t: Double) throws {
+        try demuxer.seek(to: origin + max(0, t))
+        decoder.reset()
+        ended = false
+        upcoming = nil
+        decoded = []
+        try advance()
+        guard let first = upcoming else { return }   // nothing after the seek point: keep what we have
+        current = first
+        upcoming = nil
+        atStart = t <= 0
+        try advance()
+    }
+
+    /// Decodes until one more frame is waiting in `upcoming` (or the file ends).
+    private func advance() throws {
+        while upcoming == nil {
+            if !decoded.isEmpty {
+                let frame = decoded.removeFirst()
+                if let t = frame.seconds(in: timeBase) { upcoming = (frame, t - origin) }
+                continue
+            }
+            if ended { return }
+            guard let packet = try demuxer.readPacket() else {
+                decoded = (try? decoder.decode(nil)) ?? []
+                ended = true
+                continue
+            }
+            do { decoded = try decoder.decode(packet) } catch {
+                // One damaged packet is concealed, not fatal.
+                badPackets += 1
+                if badPackets > 50 { throw error }
+            }
+        }
+    }
+    private var decoded: [Frame] = []
+}

@@ -1,0 +1,67 @@
+internal import CFFmpeg
+import Foundation
+
+extension Frame {
+    /// Whether this is a yuva420p picture (a presenter prepared for blending).
+    public var isYUVA420: Bool { AVPixelFormat(pointer.pointee.format) == AV_PIX_FMT_YUVA420P }
+
+    /// Multiplies a yuva420p picture's alpha by `mask` (same size, 0…255): the circle or
+    /// rounded-corner shape of a talking head. Makes the buffers writable first.
+    public func multiplyAlpha(by mask: [UInt8]) {
+        guard isYUVA420, mask.count == width * height, av_frame_make_writable(pointer) >= 0,
+              let pa = pointer.pointee.data.3 else { return }
+        let la = Int(pointer.pointee.linesize.3)
+        mask.withUnsafeBufferPointer { m in
+            for y in 0..<height {
+                let row = pa + y * la
+                for x in 0..<width {
+                    let k = Int(m[y * width + x])
+                    if k == 255 { continue }
+                    row[x] = UInt8((Int(row[x]) * k + 127) / 255)
+                }
+            }
+        }
+    }
+
+    /// Blends a yuva420p picture (straight alpha, BT.709 limited range) onto this yuv420p
+    /// frame at (x, y) (rounded down to even), clipped. Chroma uses the mean alpha of the
+    /// 2x2 luma block it covers. Makes this frame's buffers its own first.
+    public func blend(picture p: Frame, x: Int, y: Int) {
+        guard AVPixelFormat(pointer.pointee.format) == AV_PIX_FMT_YUV420P, p.isYUVA420,
+              av_frame_make_writable(pointer) >= 0 else { return }
+        let d = pointer.pointee, s = p.pointer.pointee
+        let x0 = x & ~1, y0 = y & ~1
+        let fw = Int(d.width), fh = Int(d.height), pw = Int(s.width), ph = Int(s.height)
+        let cols = max(0, -x0)..<max(0, min(pw, fw - x0))
+        guard !cols.isEmpty, let dy = d.data.0, let du = d.data.1, let dv = d.data.2,
+              let sy = s.data.0, let su = s.data.1, let sv = s.data.2, let sa = s.data.3 else { return }
+        let dly = Int(d.linesize.0), dlu = Int(d.linesize.1), dlv = Int(d.linesize.2)
+        let sly = Int(s.linesize.0), slu = Int(s.linesize.1), slv = Int(s.linesize.2), sla = Int(s.linesize.3)
+        for row in max(0, -y0)..<max(0, min(ph, fh - y0)) {
+            let src = sy + row * sly, alpha = sa + row * sla, dst = dy + (y0 + row) * dly + x0
+            for col in cols {
+                let a = Int(alpha[col])
+                if a == 0 { continue }
+                if a == 255 { dst[col] = src[col]; continue }
+                let v = Int(dst[col])
+                dst[col] = UInt8(v + ((Int(src[col]) - v) * a + 127) / 255)
+            }
+        }
+        let crows = max(0, -y0 / 2)..<max(0, min((ph + 1) / 2, (fh + 1) / 2 - y0 / 2))
+        let ccols = max(0, -x0 / 2)..<max(0, min((pw + 1) / 2, (fw + 1) / 2 - x0 / 2))
+        guard !ccols.isEmpty else { return }
+        for row in crows {
+            let a0 = sa + min(2 * row, ph - 1) * sla, a1 = sa + min(2 * row + 1, ph - 1) * sla
+            let pu = su + row * slu, pv = sv + row * slv
+            let ou = du + (y0 / 2 + row) * dlu + x0 / 2, ov = dv + (y0 / 2 + row) * dlv + x0 / 2
+            for col in ccols {
+                let c0 = 2 * col, c1 = min(2 * col + 1, pw - 1)
+                let a = (Int(a0[c0]) + Int(a0[c1]) + Int(a1[c0]) + Int(a1[c1]) + 2) >> 2
+                if a == 0 { continue }
+                let u = Int(ou[col]), v = Int(ov[col])
+                ou[col] = UInt8(u + ((Int(pu[col]) - u) * a + 127) / 255)
+                ov[col] = UInt8(v + ((Int(pv[col]) - v) * a + 127) / 255)
+            }
+        }
+    }
+}
