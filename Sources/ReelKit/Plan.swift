@@ -26,7 +26,7 @@ public struct Plan: Decodable {
     var edit: [EditRange]?
     var audio: AudioPlanFields?
 
-    public init(from decoder: Decoder) throws {
+    public init(from decoder: Swift.Decoder) throws {
         let c = try decoder.strictContainer(["source", "output", "crop", "trim", "size", "background", "preset", "encoder", "fps", "crf",
                                              "threads", "deterministic", "presenter", "stickers", "layout", "subtitles", "title", "title_en",
                                              "hook", "edit", "audio"])
@@ -137,7 +137,7 @@ struct PresenterPlan: Decodable {
     var audio: Bool?
     var focus: [Double]?
 
-    init(from decoder: Decoder) throws {
+    init(from decoder: Swift.Decoder) throws {
         // `presenter: me.webm` or a mapping.
         if let single = try? decoder.singleValueContainer(), let file = try? single.decode(String.self) { self.file = file; return }
         let c = try decoder.strictContainer(["file", "key", "key_similarity", "key_blend", "start", "scale", "mask", "fit", "fill",
@@ -176,7 +176,7 @@ struct PresenterPlan: Decodable {
 
 struct StickerPlan: Decodable {
     var fields: [String: String] = [:]
-    init(from decoder: Decoder) throws {
+    init(from decoder: Swift.Decoder) throws {
         let c = try decoder.strictContainer(["text", "image", "layer", "x", "y", "size", "rotate", "rotation", "color", "font", "outline"])
         for key in c.allKeys {
             if let s = try? c.decode(String.self, forKey: key) { fields[key.stringValue] = s }
@@ -198,7 +198,7 @@ struct LayoutPlan: Decodable {
     var template: String?
     var seam, screenTop, screenBottom, captionBottom: Int?
     var presenterBox: [Int]?
-    init(from decoder: Decoder) throws {
+    init(from decoder: Swift.Decoder) throws {
         if let single = try? decoder.singleValueContainer(), let t = try? single.decode(String.self) { template = t; return }
         let c = try decoder.strictContainer(["template", "seam", "screen_top", "screen_bottom", "caption_bottom", "presenter_box"])
         template = try c.decodeIfPresent(String.self, forKey: "template")
@@ -228,7 +228,7 @@ struct SubtitlesPlan: Decodable {
     var file: String?
     var english, encoding, fontZh, fontEn, box: String?
     var sizeZh, sizeEn, margin: Int?
-    init(from decoder: Decoder) throws {
+    init(from decoder: Swift.Decoder) throws {
         if let single = try? decoder.singleValueContainer(), let f = try? single.decode(String.self) { file = f; return }
         let c = try decoder.strictContainer(["file", "english", "encoding", "font_zh", "font_en", "box", "size_zh", "size_en", "margin"])
         file = try c.decodeIfPresent(String.self, forKey: "file")
@@ -263,7 +263,7 @@ struct HookPlan: Decodable {
     var auto, flash: Bool?
     var title, titleEnglish: String?
     var keywords: [String]?
-    init(from decoder: Decoder) throws {
+    init(from decoder: Swift.Decoder) throws {
         // `hook: auto`, `hook: "31.2:2"`, `hook: false` or a mapping.
         if let single = try? decoder.singleValueContainer() {
             if let s = try? single.decode(String.self) { spec = s; return }
@@ -296,7 +296,7 @@ struct HookPlan: Decodable {
 
 struct EditRangePlan: Decodable {
     var range: EditRange
-    init(from decoder: Decoder) throws {
+    init(from decoder: Swift.Decoder) throws {
         let c = try decoder.strictContainer(["from", "to"])
         range = EditRange(from: try c.decodeIfPresent(Double.self, forKey: "from") ?? 0, to: try c.decodeIfPresent(Double.self, forKey: "to"))
     }
@@ -306,7 +306,7 @@ struct AudioPlanFields: Decodable {
     var voice, music: String?
     var voiceStart, musicVolume, duck, loudness, truePeak: Double?
     var screenAudio: Bool?
-    init(from decoder: Decoder) throws {
+    init(from decoder: Swift.Decoder) throws {
         let c = try decoder.strictContainer(["voice", "music", "voice_start", "music_volume", "duck", "loudness", "true_peak", "screen_audio"])
         voice = try c.decodeIfPresent(String.self, forKey: "voice")
         music = try c.decodeIfPresent(String.self, forKey: "music")
@@ -338,7 +338,7 @@ struct PlanKey: CodingKey, ExpressibleByStringLiteral {
     init(stringLiteral value: String) { stringValue = value }
 }
 
-extension Decoder {
+extension Swift.Decoder {
     /// A keyed container that throws on any key not in `known`, naming its path.
     func strictContainer(_ known: [String]) throws -> KeyedDecodingContainer<PlanKey> {
         let c = try container(keyedBy: PlanKey.self)

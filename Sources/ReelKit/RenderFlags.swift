@@ -3,7 +3,7 @@ import Foundation
 /// Parses the textual flag values of `reel render` (kept out of the CLI so it only parses
 /// arguments and prints, and so the grammar is unit-tested).
 public enum RenderFlags {
-    public struct Invalid: Error { public let message: String }
+    public struct Invalid: Error { public let message: String; public init(message: String) { self.message = message } }
 
     public static func apply(crop: String?, trim: String?, size: String?, background: String?, to o: inout RenderOptions) throws {
         if let crop { o.crop = try parseCrop(crop) }
