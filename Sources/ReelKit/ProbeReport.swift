@@ -3,7 +3,8 @@ import ReelMedia
 
 /// The human-readable form of `reel probe`.
 public enum ProbeReport {
-    public static func text(_ info: MediaInfo) -> String {
+    /// - Parameter loudness: whether loudness was asked for (a line is printed even without audio).
+    public static func text(_ info: MediaInfo, loudness: Bool = false) -> String {
         var lines = ["\(info.path): \(info.container), duration \(seconds(info.duration))"]
         for s in info.streams {
             var parts = ["  #\(s.index) \(s.kind.rawValue): \(s.codec)"]
@@ -30,7 +31,13 @@ public enum ProbeReport {
             if let d = s.duration { parts.append("duration \(seconds(d))") }
             lines.append(parts.joined(separator: ", "))
         }
+        if loudness { lines.append("loudness: " + (info.loudness.map(Self.loudness) ?? "no audio stream")) }
         return lines.joined(separator: "\n")
+    }
+
+    static func loudness(_ l: Loudness) -> String {
+        String(format: "%.1f LUFS integrated", l.integrated) + (l.isSilent ? " (silence)" : "")
+            + String(format: ", true peak %.1f dBTP, sample peak %.1f dBFS, range %.1f LU", l.truePeak, l.samplePeak, l.range)
     }
 
     static func seconds(_ d: Double?) -> String { d.map { String(format: "%.3f s", $0) } ?? "unknown" }

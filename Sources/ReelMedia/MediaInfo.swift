@@ -7,6 +7,8 @@ public struct MediaInfo: Codable, Sendable {
     /// Seconds; nil when the container does not say.
     public var duration: Double?
     public var streams: [StreamInfo]
+    /// EBU R128 measurements of the best audio stream, when asked for and the file has audio.
+    public var loudness: Loudness?
 
     public var video: StreamInfo? { streams.first { $0.kind == .video && !$0.isAttachedPicture } }
     public var audio: StreamInfo? { streams.first { $0.kind == .audio } }

@@ -7,7 +7,9 @@ import Foundation
 public enum Probe {
     /// - Parameter scanPackets: how many video packets to read to decide whether the frame
     ///   rate is variable (container frame-rate fields cannot be trusted for that).
-    public static func inspect(path: String, scanPackets: Int = 600) throws -> MediaInfo {
+    ///   - measureLoudness: also decode the best audio stream and measure its loudness (slow:
+    ///     reads the whole stream).
+    public static func inspect(path: String, scanPackets: Int = 600, measureLoudness: Bool = false) throws -> MediaInfo {
         let demuxer = try Demuxer(path: path)
         var streams: [StreamInfo] = []
         for i in 0..<demuxer.streamCount {
@@ -20,6 +22,7 @@ public enum Probe {
                 info.streams[k].isVariableFrameRate = isVariable(deltas)
             }
         }
+        if measureLoudness { info.loudness = try LoudnessMeter.measure(path: path) }
         return info
     }
 
