@@ -51,52 +51,99 @@ final class AudioPlan {
         }
     }
 
+    /// Speech sits here before the final gain: music is set relative to it, so the
+    /// balance does not depend on how loud each file was recorded.
+    static let speechReference = -16.0
+
+    /// Pass 1 measures each layer alone and levels it; pass 2 measures the whole mix
+    /// (ducking included) for the final gain. Both read exactly what the render will.
+    func measure(expectedFrames: Int) throws {
+        let o = options
+        func gain(_ db: Double) -> Float { Float(pow(10, max(-40, min(30, db)) / 20)) }
+        func loudness(of mixer: AudioMixer) throws -> Loudness {
+            let meter = try LoudnessMeter()
+            for n in 0..<expectedFrames { try meter.add(try mixer.frame(n)) }
+            return try meter.finish()
+        }
+        var parts: [String] = []
+        if voice != nil {
+            let l = try loudness(of: makeMixer(expectedFrames: expectedFrames, only: .voice))
+            if !l.isSilent { voiceGain = gain(Self.speechReference - l.integrated) }
+            parts.append(String(format: "voice %.1f LUFS", l.integrated))
+        }
+        if screen != nil {
+            let l = try loudness(of: makeMixer(expectedFrames: expectedFrames, only: .screen))
+            // Under a voice the recording's sound is a bed 10 dB down; alone it is the voice.
+            if !l.isSilent { screenGain = gain(Self.speechReference - (voice == nil ? 0 : 10) - l.integrated) }
+            parts.append(String(format: "recording %.1f LUFS", l.integrated))
+        }
+        if let m = music, let l = try LoudnessMeter.measure(path: m.path), !l.isSilent {
+            let level = (voice == nil && screen == nil) ? Self.speechReference : Self.speechReference + o.musicVolume
+            musicGain = gain(level - l.integrated)
+            parts.append(String(format: "music %.1f LUFS", l.integrated))
+        }
+        let mix = try loudness(of: makeMixer(expectedFrames: expectedFrames))
+        mixLoudness = mix
+        let normalizer = LoudnessNormalizer(measured: mix, target: o.loudness, ceiling: ceiling)
+        mixGain = normalizer.gain
+        summary = String(format: "%.1f LUFS integrated (mix measured %.1f, gain %+.1f dB; %@), true peak ceiling %.1f dBTP%@",
+                         mix.isSilent ? mix.integrated : o.loudness, mix.integrated, mixGain,
+                         parts.isEmpty ? "silence" : parts.joined(separator: ", "), ceiling, normalizer.isLimiting ? ", limiter on" : "")
+    }
+    private(set) var mixLoudness: Loudness?
+    /// Aim below the platform's -1 dBTP: AAC encoding adds a few tenths of a dB of peak.
+    var ceiling: Double { options.truePeak - 1 }
+
     /// The recording's audio keeps sync with its picture: time 0 is the video's start.
     private static func videoOrigin(_ path: String) -> Double? {
         guard let d = try? Demuxer(path: path), let v = d.bestStream(.video) else { return nil }
         return d.startTime(of: v)
     }
 
-    func makeMixer(expectedFrames: Int?) throws -> AudioMixer {
+    enum Only { case voice, screen }
+
+    func makeMixer(expectedFrames: Int?, only: Only? = nil) throws -> AudioMixer {
         let sr = Double(AudioFormat.sampleRate)
         func timeline(_ s: Source?, gain: Float) throws -> TimelineAudio? {
             guard let s, let reader = try AudioSourceReader(path: s.path, origin: s.origin) else { return nil }
             return TimelineAudio(reader: reader, offset: Int((s.offset * sr).rounded()), loopLength: s.loop.map { Int(($0 * sr).rounded()) }, gain: gain)
         }
         var bed: MusicBed? = nil
-        if let m = music, let reader = try AudioSourceReader(path: m.path) {
+        if only == nil, let m = music, let reader = try AudioSourceReader(path: m.path) {
             bed = MusicBed(reader: reader, loopLength: musicLoop.map { Int(($0 * sr).rounded()) }, gain: musicGain)
         }
-        return AudioMixer(edit: edit, fps: options.fps, voice: try timeline(voice, gain: voiceGain),
-                          screen: try timeline(screen, gain: screenGain), music: bed,
+        return AudioMixer(edit: edit, fps: options.fps, voice: only == .screen ? nil : try timeline(voice, gain: only == nil ? voiceGain : 1),
+                          screen: only == .voice ? nil : try timeline(screen, gain: only == nil ? screenGain : 1), music: bed,
                           duckDepth: options.duckDepth, expectedFrames: expectedFrames)
     }
 
     /// The mix as the render encodes it, one video frame of samples at a time.
     func makeRenderer(expectedFrames: Int) throws -> AudioRenderer {
-        AudioRenderer(mixer: try makeMixer(expectedFrames: expectedFrames), gain: mixGain)
+        let normalizer = mixLoudness.map { LoudnessNormalizer(measured: $0, target: options.loudness, ceiling: ceiling) }
+            ?? LoudnessNormalizer(gain: 0, ceiling: ceiling)
+        return AudioRenderer(mixer: try makeMixer(expectedFrames: expectedFrames), normalizer: normalizer)
     }
 }
 
-/// Pulls the mixer frame by frame and applies the loudness gain.
+/// Pulls the mixer frame by frame through the loudness normalizer (gain, and a true-peak
+/// limiter when the gain would push peaks over the ceiling). The limiter looks ahead, so
+/// early calls may return fewer samples; `finish` returns the rest: in total, sample-exact.
 final class AudioRenderer {
     let mixer: AudioMixer
-    let gain: Float
+    let normalizer: LoudnessNormalizer
     private var frame = 0
     var samplesPerFrame: Int { mixer.samplesPerFrame }
 
-    init(mixer: AudioMixer, gain dB: Double) {
+    init(mixer: AudioMixer, normalizer: LoudnessNormalizer) {
         self.mixer = mixer
-        gain = Float(pow(10, dB / 20))
+        self.normalizer = normalizer
     }
 
     func next() throws -> [[Float]] {
-        var samples = try mixer.frame(frame)
+        let samples = try mixer.frame(frame)
         frame += 1
-        if gain != 1 { for c in 0..<2 { for i in 0..<samples[c].count { samples[c][i] *= gain } } }
-        return samples
+        return try normalizer.process(samples)
     }
 
-    /// Samples still held back at the end (none: the chain has no delay).
-    func finish() throws -> [[Float]] { [[], []] }
+    func finish() throws -> [[Float]] { normalizer.finish() }
 }

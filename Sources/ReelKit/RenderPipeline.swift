@@ -101,6 +101,7 @@ public final class RenderPipeline: @unchecked Sendable {
         let (edit, hookReason) = try makeEditList(sourceDuration: sourceDuration, presenter: presenter, cues: subtitles?.cues ?? [])
         let audio = try AudioPlan(options: o, edit: edit, presenter: presenter, recordingHasAudio: info.audio != nil,
                                   sourceDuration: sourceDuration)
+        try audio.measure(expectedFrames: Self.expectedFrames(edit: edit, sourceDuration: sourceDuration, fps: o.fps))
         let layers = Layers(composer: composer, presenter: presenter, stickers: stickers, subtitles: subtitles,
                             title: title, headline: headline)
 
@@ -117,6 +118,11 @@ public final class RenderPipeline: @unchecked Sendable {
             output.discard()
             throw error
         }
+    }
+
+    /// Output frames, counting an open last segment to the source's stated end.
+    static func expectedFrames(edit: EditList, sourceDuration: Double, fps: Int) -> Int {
+        edit.totalFrames ?? max(1, edit.segments.last!.outputStart + FrameClock<Int>.slot(of: sourceDuration - edit.segments.last!.sourceStart, fps: fps))
     }
 
     /// What the compositor draws, bottom to top.
@@ -255,8 +261,7 @@ public final class RenderPipeline: @unchecked Sendable {
         let videoDecoder = try Decoder(demuxer, stream: videoIndex, threads: o.threads)
         let origin = demuxer.startTime(of: videoIndex)
         let sourceDuration = info.video?.duration ?? info.duration ?? 1
-        let expectedFrames = edit.totalFrames
-            ?? max(1, edit.segments.last!.outputStart + FrameClock<Int>.slot(of: sourceDuration - edit.segments.last!.sourceStart, fps: o.fps))
+        let expectedFrames = Self.expectedFrames(edit: edit, sourceDuration: sourceDuration, fps: o.fps)
 
         let sourceQueue = BoundedQueue<SourceFrame>(capacity: 6)
         let canvasQueue = BoundedQueue<Frame>(capacity: 6)
@@ -532,8 +537,9 @@ public final class RenderPipeline: @unchecked Sendable {
                 audioWritten += n
             }
         }
-        func mixFrame() throws {
-            let samples = try mixer.next()
+        func mixFrame(_ tail: Bool = false) throws {
+            let samples = tail ? try mixer.finish() : try mixer.next()
+            guard !samples[0].isEmpty else { return }
             let skip = max(0, audio.initialPadding - mixed)
             mixed += samples[0].count
             fifo.append(samples, dropping: skip)
@@ -560,7 +566,7 @@ public final class RenderPipeline: @unchecked Sendable {
         }
         if let error = failure.error { throw error }
         for p in try video.encode(nil) { try muxer.write(p, stream: videoStream) }
-        try fifo.append(mixer.finish(), dropping: 0)
+        try mixFrame(true)
         try encodeAudio(upTo: frames * mixer.samplesPerFrame, final: true)
         for p in try audio.encode(nil) { try muxer.write(p, stream: audioStream) }
         try muxer.finish()
