@@ -91,4 +91,6 @@ public final class Packet: @unchecked Sendable {
     }
 
     public var streamIndex: Int { Int(pointer.pointee.stream_index) }
+    /// Presentation time in the stream's time base, when the container gives one.
+    public var pts: Int64? { pointer.pointee.pts == NOPTS ? nil : pointer.pointee.pts }
 }
