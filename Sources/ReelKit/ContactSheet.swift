@@ -82,8 +82,7 @@ public enum ContactSheet {
         guard (32...1920).contains(o.tileWidth) else { throw MediaError(.usage, path: "", "--width \(o.tileWidth): expected 32…1920 pixels") }
         if let times = o.times, times.isEmpty { throw MediaError(.usage, path: "", "--at: no times given") }
 
-        let demuxer = try Demuxer(path: o.input)
-        guard let index = demuxer.bestStream(.video) else { throw MediaError(.invalidInput, path: o.input, "no video stream") }
+        guard let index = try Demuxer(path: o.input).bestStream(.video) else { throw MediaError(.invalidInput, path: o.input, "no video stream") }
         let info = try Probe.inspect(path: o.input, scanPackets: 0)
         guard let stream = info.streams.first(where: { $0.index == index }) else { throw MediaError(.invalidInput, path: o.input, "no video stream") }
         let source = SourcePicture(stream: stream)
@@ -116,8 +115,8 @@ public enum ContactSheet {
         }
 
         let output = try OutputFile(destination: o.output, inputs: [o.input], force: o.force, kind: "png")
-        var canvas = RGBImage(width: width, height: height,
-                              pixels: [UInt8]((0..<width * height).flatMap { _ in [background.0, background.1, background.2] }))
+        var canvas = RGBImage(width: width, height: height, pixels: [UInt8](repeating: 0, count: width * height * 3))
+        canvas.fill(x: 0, y: 0, width: width, height: height, background)
         if let titleImage { canvas.draw(titleImage, x: margin - titleImage.padding, y: margin - titleImage.padding) }
 
         let sampler = try FrameSampler(path: o.input, stream: index, duration: duration)

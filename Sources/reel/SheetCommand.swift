@@ -53,7 +53,7 @@ struct SheetCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("reel: warning: \(warning)\n".utf8))
             }
             if !quiet {
-                print("reel: wrote \(s.output) (\(s.width)x\(s.height), \(s.tiles) frame\(s.tiles == 1 ? "" : "s") in \(s.columns) column\(s.columns == 1 ? "" : "s"); decoded \(s.decodedFrames) frames)")
+                print("reel: wrote \(s.output) (\(s.width)x\(s.height), \(s.tiles) frame\(s.tiles == 1 ? "" : "s") in \(s.columns) column\(s.columns == 1 ? "" : "s"); decoded \(s.decodedFrames) frame\(s.decodedFrames == 1 ? "" : "s"))")
             }
         } catch { fail(error) }
     }
