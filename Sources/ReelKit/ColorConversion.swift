@@ -37,3 +37,21 @@ struct ColorConversion: Equatable {
         }
     }
 }
+
+extension ColorConversion {
+    /// `scale` options that read a source's YUV correctly when converting it to RGB
+    /// (pictures for people: contact sheets), with the same untagged-source rules as above.
+    static func rgbInputOptions(_ c: FrameColor, height: Int) -> String {
+        if c.isRGB || c.isPalette || c.pixelFormat.hasPrefix("gray") { return "" }
+        let full = c.fullRange ?? c.isYUVJ
+        let matrix: String
+        switch c.colorSpace ?? (height >= 720 ? "bt709" : "smpte170m") {
+        case "bt709": matrix = "bt709"
+        case "smpte240m": matrix = "smpte240m"
+        case "fcc": matrix = "fcc"
+        case "bt2020nc", "bt2020c": matrix = "bt2020"
+        default: matrix = "bt601"
+        }
+        return ":in_color_matrix=\(matrix):in_range=\(full ? "pc" : "tv")"
+    }
+}

@@ -9,7 +9,8 @@ final class OutputFile: @unchecked Sendable {
     let temporary: String
     private var committed = false
 
-    init(destination path: String, inputs: [String], force: Bool) throws {
+    /// - Parameter kind: the temporary name's extension (what the file is, should one be left behind).
+    init(destination path: String, inputs: [String], force: Bool, kind: String = "mp4") throws {
         let url = URL(fileURLWithPath: path)
         let destination = path
         let folder = url.deletingLastPathComponent().path
@@ -27,7 +28,7 @@ final class OutputFile: @unchecked Sendable {
         }
         self.destination = url.path
         temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).reel-\(getpid()).mp4").path
+            .appendingPathComponent(".\(url.lastPathComponent).reel-\(getpid()).\(kind)").path
         // Prove the folder is writable now, before any work is done.
         guard fm.createFile(atPath: temporary, contents: nil) else {
             throw MediaError(.cannotWrite, path: destination, "cannot write: \(String(cString: strerror(errno)))")

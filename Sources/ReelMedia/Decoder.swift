@@ -60,6 +60,13 @@ public final class Decoder: @unchecked Sendable {
         return frames
     }
 
+    /// Skip decoding frames no other frame refers to (most B-frames): they are never output.
+    /// Worth it while decoding forward to a later picture after a seek; can change per packet.
+    public var skipsNonReferenceFrames: Bool {
+        get { context.pointee.skip_frame == AVDISCARD_NONREF }
+        set { context.pointee.skip_frame = newValue ? AVDISCARD_NONREF : AVDISCARD_DEFAULT }
+    }
+
     /// Drops buffered state after a seek (or the end) so decoding starts fresh.
     public func reset() {
         avcodec_flush_buffers(context)

@@ -105,6 +105,18 @@ public final class Demuxer: @unchecked Sendable {
         String(cString: avcodec_get_name(stream(index).pointee.codecpar.pointee.codec_id))
     }
 
+    /// Time in seconds of the last keyframe at or before `seconds` in the container's index
+    /// (what a seek would land on), or nil when the index does not say (no index yet, GIF, …).
+    public func keyframeTime(atOrBefore seconds: Double, stream index: Int) -> Double? {
+        let s = stream(index)
+        let tb = s.pointee.time_base
+        guard tb.num > 0, tb.den > 0 else { return nil }
+        let ts = Int64((seconds / av_q2d(tb)).rounded(.down))
+        let i = av_index_search_timestamp(s, ts, AVSEEK_FLAG_BACKWARD)
+        guard i >= 0, let entry = avformat_index_get_entry(s, i) else { return nil }
+        return Double(entry.pointee.timestamp) * av_q2d(tb)
+    }
+
     public var containerName: String { String(cString: context.pointee.iformat.pointee.name) }
 
     /// Duration in seconds from the container, if known.

@@ -54,6 +54,18 @@ extension Frame {
         return bytes
     }
 
+    /// The pixels of an rgb24 frame without conversion (rows packed), or nil for other formats.
+    public func rgbPixels() -> RGBImage? {
+        let f = pointer.pointee
+        guard AVPixelFormat(f.format) == AV_PIX_FMT_RGB24, let data = f.data.0 else { return nil }
+        let w = Int(f.width), h = Int(f.height)
+        var bytes = [UInt8](repeating: 0, count: w * h * 3)
+        bytes.withUnsafeMutableBufferPointer { dst in
+            for row in 0..<h { (dst.baseAddress! + row * w * 3).update(from: data + row * Int(f.linesize.0), count: w * 3) }
+        }
+        return RGBImage(width: w, height: h, pixels: bytes)
+    }
+
     /// A frame holding an RGB picture (for writing it out).
     public convenience init(_ image: RGBImage) {
         self.init()
