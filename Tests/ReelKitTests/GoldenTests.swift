@@ -40,7 +40,46 @@ final class GoldenTests: XCTestCase {
             $0.captions.chinese.font = font
             $0.captions.english.font = font
         },
+        // Presenters (issue 5): a VP9 cut-out with alpha and the "AI" sticker (pip), a keyed
+        // green screen, a talking head in a circle, a still PNG.
+        Scenario(name: "presenter-alpha-sticker", input: "recording-16x9.mp4", fonts: ["NotoSansSC-golden-subset.otf"]) {
+            $0.presenter = PresenterOptions(path: GoldenTests.media("presenter-alpha.webm"))
+            var sticker = StickerSpec()
+            sticker.text = "AI"
+            sticker.y = 0.22
+            sticker.size = 0.2
+            sticker.rotation = -8
+            sticker.font = GoldenTests.goldenFont
+            $0.stickers = [sticker]
+        },
+        Scenario(name: "presenter-green-key", input: "recording-16x9.mp4") {
+            $0.presenter = PresenterOptions(path: GoldenTests.media("presenter-green.mp4"))
+            $0.presenter!.key = .green
+            $0.layout = .split
+        },
+        Scenario(name: "presenter-circle", input: "recording-16x9.mp4") {
+            $0.presenter = PresenterOptions(path: GoldenTests.media("presenter-talk.mp4"))
+            $0.presenter!.mask = .circle
+            $0.layout = .pip
+        },
+        Scenario(name: "presenter-still", input: "recording-16x9.mp4") {
+            $0.presenter = PresenterOptions(path: GoldenTests.media("presenter-still.png"))
+        },
+        // The hook (issue 6): 3.0–3.5 s first with its headline, punch-in and flash, then 0–0.5 s.
+        Scenario(name: "hook", input: "recording-16x9.mp4", fonts: ["NotoSansSC-golden-subset.otf"]) {
+            $0.trimEnd = nil
+            $0.edit = [EditRange(from: 0, to: 0.5)]
+            $0.hook = .range(start: 3, duration: 0.5)
+            $0.hookTitle = "视频第一次可以被直接优化"
+            $0.hookTitleEnglish = "Video is directly optimizable"
+            $0.hookZoom = 1.08
+            $0.captions.chinese.font = GoldenTests.goldenFont
+            $0.captions.english.font = GoldenTests.goldenFont
+        },
     ]
+
+    static func media(_ name: String) -> String { root.appendingPathComponent("Fixtures/media/\(name)").path }
+    static var goldenFont: String { root.appendingPathComponent("Fixtures/fonts/NotoSansSC-golden-subset.otf").path }
 
     /// Reference thumbnails kept next to the hashes (quarter size), for looking at a failure.
     static let thumbnailFrames = [0, 29]
