@@ -80,6 +80,18 @@ public struct EditList: Sendable, Equatable {
         try EditList(ranges: [EditRange(from: from, to: to)], sourceDuration: sourceDuration, fps: fps)
     }
 
+    /// Just output frame `n` (for a preview): one frame of its segment, starting where it shows.
+    public func single(frame n: Int) -> EditList? {
+        guard let (i, local) = locate(frame: n) else { return nil }
+        var copy = self
+        var s = segments[i]
+        s.sourceStart = s.sourceTime(ofLocalFrame: local, fps: fps)
+        s.frames = 1
+        s.outputStart = 0
+        copy.segments = [s]
+        return copy
+    }
+
     /// The segment holding output frame `n` and the frame's index inside it.
     public func locate(frame n: Int) -> (segment: Int, local: Int)? {
         guard n >= 0 else { return nil }

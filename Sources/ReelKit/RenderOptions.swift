@@ -32,6 +32,9 @@ public struct RenderOptions: Sendable {
     /// Composed frames to save as PNG (output frame index → path), e.g. for previews and
     /// golden-test artifacts.
     public var snapshots: [Int: String] = [:]
+    /// `reel preview`: compose only the frame shown at this output time and write it as a
+    /// PNG to `output`; nothing is encoded.
+    public var previewAt: Double?
     /// Burned-in subtitles: a bilingual SRT/VTT/ASS file (Chinese line, then English line),
     /// or a Chinese file plus an English file merged by time.
     public var subtitles: String?

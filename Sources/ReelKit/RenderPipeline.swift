@@ -98,7 +98,18 @@ public final class RenderPipeline: @unchecked Sendable {
                                                             canvasHeight: o.height, safeArea: o.safeArea) }
         } catch let e as TextError { throw MediaError(.unavailable, path: o.captions.chinese.font, e.description) }
         let sourceDuration = videoInfo.duration ?? info.duration ?? 0
-        let (edit, hookReason) = try makeEditList(sourceDuration: sourceDuration, presenter: presenter, cues: subtitles?.cues ?? [])
+        var (edit, hookReason) = try makeEditList(sourceDuration: sourceDuration, presenter: presenter, cues: subtitles?.cues ?? [])
+        if let t = o.previewAt {
+            let n = max(0, Int((t * Double(o.fps)).rounded(.down)))
+            let total = Self.expectedFrames(edit: edit, sourceDuration: sourceDuration, fps: o.fps)
+            guard n < total, let one = edit.single(frame: n) else {
+                throw MediaError(.usage, path: o.input, String(format: "--at %.2f is past the end of the video (%.2f s)", t, Double(total) / Double(o.fps)))
+            }
+            edit = one
+            return try preview(info: info, edit: edit, layers: Layers(composer: composer, presenter: presenter, stickers: stickers,
+                                                                       subtitles: subtitles, title: title, headline: headline),
+                               started: started, crop: crop, cropReason: cropReason)
+        }
         let audio = try AudioPlan(options: o, edit: edit, presenter: presenter, recordingHasAudio: info.audio != nil,
                                   sourceDuration: sourceDuration)
         try audio.measure(expectedFrames: Self.expectedFrames(edit: edit, sourceDuration: sourceDuration, fps: o.fps))
@@ -118,6 +129,40 @@ public final class RenderPipeline: @unchecked Sendable {
             output.discard()
             throw error
         }
+    }
+
+    /// Composes one frame and writes it as a PNG (temp file, then rename): no audio, no encoding.
+    private func preview(info: MediaInfo, edit: EditList, layers: Layers, started: Date, crop: PixelRect, cropReason: String?) throws -> RenderSummary {
+        let o = options
+        let output = try OutputFile(destination: o.output, inputs: [o.input], force: o.force, kind: "png")
+        do {
+            let demuxer = try Demuxer(path: o.input)
+            guard let videoIndex = demuxer.bestStream(.video) else { throw MediaError(.invalidInput, path: o.input, "no video stream") }
+            let decoder = try Decoder(demuxer, stream: videoIndex, threads: o.threads)
+            let sourceQueue = BoundedQueue<SourceFrame>(capacity: 6)
+            let canvasQueue = BoundedQueue<Frame>(capacity: 6)
+            let results = StageResults()
+            let decodeThread = StageThread(name: "reel-decode") { [self] in
+                do {
+                    results.sourceEnd = try decodeStage(demuxer: demuxer, videoDecoder: decoder, edit: edit, origin: demuxer.startTime(of: videoIndex),
+                                                        declaredVideoDuration: nil, sourceQueue: sourceQueue)
+                    sourceQueue.close()
+                } catch { failure.record(error); sourceQueue.cancel(); canvasQueue.cancel() }
+            }
+            _ = try composeStage(edit: edit, layers: layers, sourceQueue: sourceQueue, canvasQueue: canvasQueue,
+                                 sourceEnd: { decodeThread.join(); return results.sourceEnd })
+            canvasQueue.close()
+            decodeThread.join()
+            if let error = failure.error { throw error }
+            guard let frame = canvasQueue.pop() else { throw MediaError(.invalidInput, path: o.input, "no picture at that time") }
+            try PNGFile.write(try frame.rgbImage(), to: output.temporary)
+            try output.commit()
+        } catch {
+            output.discard()
+            throw error
+        }
+        return RenderSummary(output: output.destination, frames: 1, duration: 1 / Double(o.fps), wallSeconds: Date().timeIntervalSince(started),
+                             crop: crop, cropReason: cropReason, reusedFrames: 0)
     }
 
     /// Output frames, counting an open last segment to the source's stated end.

@@ -17,6 +17,27 @@ struct Render: ParsableCommand {
         """
     )
 
+    @OptionGroup var arguments: RenderArguments
+
+    func run() throws {
+        MediaLog.configure(verbose: arguments.verbose)
+        let options: RenderOptions
+        do { options = try arguments.makeOptions() } catch { fail(error) }
+        let printer = ProgressPrinter(mode: options.progress)
+        Interruption.install { _ in printer.interrupted() }
+        do {
+            let summary = try RenderPipeline(options: options, onProgress: printer.show, onWarning: printer.warn).run()
+            printer.finished(summary)
+        } catch {
+            printer.clearLine()
+            fail(error)
+        }
+    }
+}
+
+/// Every flag of `reel render` (shared with `reel preview`), and how they become options:
+/// the plan first (when the input is one), then each flag given on top of it.
+struct RenderArguments: ParsableArguments {
     @Argument(help: "The screen recording (any format libav decodes), or a plan file (.yaml, .yml, .json).") var input: String
     @Option(name: .shortAndLong, help: "The MP4 to write (a plan may name it).") var output: String?
     @Option(help: "Region of the recording to feature: x:y:w:h in displayed pixels, or 'auto'.") var crop: String?
@@ -177,18 +198,4 @@ struct Render: ParsableCommand {
         return o
     }
 
-    func run() throws {
-        MediaLog.configure(verbose: verbose)
-        let options: RenderOptions
-        do { options = try makeOptions() } catch { fail(error) }
-        let printer = ProgressPrinter(mode: options.progress)
-        Interruption.install { _ in printer.interrupted() }
-        do {
-            let summary = try RenderPipeline(options: options, onProgress: printer.show, onWarning: printer.warn).run()
-            printer.finished(summary)
-        } catch {
-            printer.clearLine()
-            fail(error)
-        }
-    }
 }

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import ReelKit
+import ReelMedia
+
+struct PreviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preview",
+        abstract: "Compose one frame of a render (a plan or a recording with render flags) and write it as a PNG, without encoding.",
+        discussion: """
+        --at is a time on the output's timeline (with a hook, 0 is the hook's first frame). \
+        Every flag of `reel render` applies; -o names the PNG.
+
+        \(ReelExit.help)
+        """
+    )
+
+    @Option(help: "Output time in seconds of the frame to compose.") var at: Double
+    @OptionGroup var arguments: RenderArguments
+
+    func run() throws {
+        MediaLog.configure(verbose: arguments.verbose)
+        var options: RenderOptions
+        do { options = try arguments.makeOptions() } catch { fail(error) }
+        guard at >= 0, at.isFinite else { fail(MediaError(.usage, path: "", "--at \(at): expected a time ≥ 0 in seconds")) }
+        options.previewAt = at
+        Interruption.install()
+        do {
+            let summary = try RenderPipeline(options: options).run()
+            if options.progress != .quiet { print("reel: wrote \(summary.output) (the frame at \(String(format: "%.2f", at)) s)") }
+        } catch { fail(error) }
+    }
+}
