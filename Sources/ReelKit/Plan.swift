@@ -98,6 +98,9 @@ public struct Plan: Decodable {
         case is Bool.Type: return "true or false"
         default:
             let n = "\(type)"
+            if n == "Scalar" { return "a single value (text or a number)" }   // Yams: got a list or mapping
+            if n == "Mapping" { return "a mapping" }
+            if n == "Sequence" { return "a list" }
             return n.hasPrefix("Array") ? "a list" : (n.contains("Dictionary") || n.hasSuffix("Plan") || n.hasSuffix("Fields") ? "a mapping" : n)
         }
     }
