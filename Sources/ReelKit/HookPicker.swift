@@ -52,8 +52,8 @@ struct HookPicker {
             if start < 2 * d { score *= 0.5 }
             if best == nil || score > best!.score + 1e-9 {
                 var parts = ["words \(fmt(words))"] + (reasons.isEmpty ? [] : ["(" + reasons.joined(separator: "; ") + ")"])
-                parts.append("voice \(fmt(level - meanVoice)) dB vs mean (+\(fmt(loud + rise)))")
-                parts.append("picture change +\(fmt(change))")
+                parts.append("voice \(fmt(level - meanVoice)) dB vs mean (\(fmt(loud + rise)))")
+                parts.append("picture change \(fmt(change))")
                 best = Pick(start: start, score: score,
                             explanation: String(format: "hook %.2f–%.2f s, score %.2f: ", start, end, score) + parts.joined(separator: ", "))
             }
@@ -65,7 +65,10 @@ struct HookPicker {
         let text = cue.chinese + " " + cue.english
         var score = 1.0
         var why: [String] = []
-        if text.contains(where: \.isNumber) { score += 2; why.append("a number") }
+        // Digits, or Chinese numerals written as such (Swift's isNumber would also count 什 or 两).
+        if text.contains(where: { $0.isASCII && $0.isNumber || "０１２３４５６７８９零一二三四五六七八九十百千万亿".contains($0) }) {
+            score += 2; why.append("a number")
+        }
         if text.contains("!") || text.contains("！") { score += 1.5; why.append("\"!\"") }
         if text.contains("?") || text.contains("？") { score += 1; why.append("\"?\"") }
         if text.contains("{") || text.contains("**") { score += 2; why.append("emphasis") }

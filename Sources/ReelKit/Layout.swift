@@ -97,7 +97,7 @@ public struct CanvasLayout: Sendable, Equatable {
             captionBottom = seam - px(16)
             // Room for two caption lines of each language between the screen and the seam.
             screenTop = safe.top
-            screenHeight = max(2, seam - px(250) - safe.top)
+            screenHeight = max(2, seam - px(280) - safe.top)
         case .pip:
             screenTop = safe.top
             screenHeight = bottomOfSafe - safe.top

@@ -104,7 +104,19 @@ final class PresenterLayer {
             x = box.x & ~1
             y = box.y & ~1
         }
-        mask = Self.mask(options.mask, width: crop.width, height: crop.height)
+        var shape = Self.mask(options.mask, width: crop.width, height: crop.height)
+        // A cut-out whose picture ends above the canvas's bottom edge would show the straight
+        // line where the figure was cut (at the chest): fade its lowest eighth out instead.
+        if fit == .contain, hasAlpha || options.key != nil, y + crop.height < canvasHeight - 2 {
+            let w = crop.width, h = crop.height, ramp = max(2, h / 8)
+            var m = shape ?? [UInt8](repeating: 255, count: w * h)
+            for row in (h - ramp)..<h {
+                let k = (h - row) * 255 / ramp
+                for col in 0..<w { m[row * w + col] = UInt8(Int(m[row * w + col]) * k / 255) }
+            }
+            shape = m
+        }
+        mask = shape
         let flags = bitexact ? "bicubic+accurate_rnd+bitexact" : "bicubic"
         let key = options.key
         let (sw, shh, c) = (scaledWidth, scaledHeight, crop)

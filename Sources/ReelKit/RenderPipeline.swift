@@ -94,7 +94,7 @@ public final class RenderPipeline: @unchecked Sendable {
             title = try o.title.map { try TitleLayer(text: $0, english: o.titleEnglish, style: o.captions, canvasWidth: o.width,
                                                      canvasHeight: o.height, safeArea: o.safeArea) }
             headline = try o.hookTitle.map { try TitleLayer(text: $0, english: o.hookTitleEnglish, style: o.captions,
-                                                            size: o.captions.headlineSize, canvasWidth: o.width,
+                                                            size: o.captions.headlineSize, box: o.captions.headlineBox, canvasWidth: o.width,
                                                             canvasHeight: o.height, safeArea: o.safeArea) }
         } catch let e as TextError { throw MediaError(.unavailable, path: o.captions.chinese.font, e.description) }
         let sourceDuration = videoInfo.duration ?? info.duration ?? 0
@@ -108,7 +108,7 @@ public final class RenderPipeline: @unchecked Sendable {
             edit = one
             return try preview(info: info, edit: edit, layers: Layers(composer: composer, presenter: presenter, stickers: stickers,
                                                                        subtitles: subtitles, title: title, headline: headline),
-                               started: started, crop: crop, cropReason: cropReason)
+                               started: started, crop: crop, cropReason: cropReason, hookReason: hookReason)
         }
         let audio = try AudioPlan(options: o, edit: edit, presenter: presenter, recordingHasAudio: info.audio != nil,
                                   sourceDuration: sourceDuration)
@@ -132,7 +132,8 @@ public final class RenderPipeline: @unchecked Sendable {
     }
 
     /// Composes one frame and writes it as a PNG (temp file, then rename): no audio, no encoding.
-    private func preview(info: MediaInfo, edit: EditList, layers: Layers, started: Date, crop: PixelRect, cropReason: String?) throws -> RenderSummary {
+    private func preview(info: MediaInfo, edit: EditList, layers: Layers, started: Date, crop: PixelRect, cropReason: String?,
+                         hookReason: String?) throws -> RenderSummary {
         let o = options
         let output = try OutputFile(destination: o.output, inputs: [o.input], force: o.force, kind: "png")
         do {
@@ -162,7 +163,7 @@ public final class RenderPipeline: @unchecked Sendable {
             throw error
         }
         return RenderSummary(output: output.destination, frames: 1, duration: 1 / Double(o.fps), wallSeconds: Date().timeIntervalSince(started),
-                             crop: crop, cropReason: cropReason, reusedFrames: 0)
+                             crop: crop, cropReason: cropReason, reusedFrames: 0, hook: hookReason)
     }
 
     /// Output frames, counting an open last segment to the source's stated end.

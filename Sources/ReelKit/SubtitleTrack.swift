@@ -24,6 +24,8 @@ public struct CaptionStyle: Sendable {
     public var titleSize = 72
     /// The hook's headline: big enough to read as the cover.
     public var headlineSize = 96
+    /// The headline sits on a translucent box so it reads over any screen content (the cover).
+    public var headlineBox: RGBA? = RGBA(0, 0, 0, 150)
     public var titleColor = RGBA(255, 255, 255)
     /// Optional rounded translucent box behind the whole caption block (nil = none).
     public var box: RGBA? = nil
@@ -40,7 +42,8 @@ final class TitleLayer {
 
     /// - Parameter size: the Chinese line's size (default: the style's title size); the
     ///   English line is 5/8 of it. The hook's headline is a bigger title.
-    init(text: String, english: String?, style: CaptionStyle, size: Int? = nil, canvasWidth: Int, canvasHeight: Int, safeArea: SafeArea) throws {
+    init(text: String, english: String?, style: CaptionStyle, size: Int? = nil, box: RGBA? = nil,
+         canvasWidth: Int, canvasHeight: Int, safeArea: SafeArea) throws {
         let size = size ?? style.titleSize
         let safe = safeArea.scaled(toWidth: canvasWidth, height: canvasHeight)
         let track = try SubtitleTrack(cues: [], style: style, canvasWidth: canvasWidth, canvasHeight: canvasHeight,
@@ -48,12 +51,16 @@ final class TitleLayer {
         var zhStyle = style.chinese
         zhStyle.size = size
         zhStyle.color = style.titleColor
-        let zh = try track.block(text, style: zhStyle, minimum: max(24, size * 2 / 3), language: "zh")
+        // A headline reads best on one line: shrink to 2/3 of its size first, then allow two.
+        var zh = try track.block(text, style: zhStyle, minimum: max(24, size * 2 / 3), language: "zh", maxLines: 1)
+        if zh.height == 0 || track.lastBlockOverflowed {
+            zh = try track.block(text, style: zhStyle, minimum: max(24, size * 2 / 3), language: "zh")
+        }
         var enStyle = style.english
-        enStyle.size = max(24, size * 5 / 8)
+        enStyle.size = max(24, track.lastBlockSize * 5 / 8)   // in proportion to the Chinese line as fitted
         let en = try english.map { try track.block($0, style: enStyle, minimum: 24, language: "en") } ?? .empty
         var image = TextImage.stacked([zh, en], gap: style.gap)
-        if let box = style.box { image = image.onBox(color: box, margin: style.boxMargin, radius: style.boxRadius) }
+        if let box = box ?? style.box { image = image.onBox(color: box, margin: style.boxMargin, radius: style.boxRadius) }
         overlay = Overlay(premultipliedRGBA: image.pixels, width: image.width, height: image.height)
         x = safe.left + (canvasWidth - safe.left - safe.right - image.width) / 2
         y = safe.top + style.bottomMargin - image.padding
@@ -114,7 +121,14 @@ final class SubtitleTrack {
 
     /// Lines for one language: the largest size (down to the floor) at which the text fits
     /// in `maxLinesPerLanguage` balanced lines; at the floor it takes the lines it needs.
-    func block(_ text: String, style base: TextStyle, minimum: Int, language: String) throws -> TextImage {
+    /// Whether the last `block` needed more lines than it was allowed (it then used more).
+    private(set) var lastBlockOverflowed = false
+    /// The size the last `block` was laid out at.
+    private(set) var lastBlockSize = 0
+
+    func block(_ text: String, style base: TextStyle, minimum: Int, language: String, maxLines: Int? = nil) throws -> TextImage {
+        lastBlockOverflowed = false
+        let allowed = maxLines ?? style.maxLinesPerLanguage
         let (plain, flags) = EmphasisMarkup.parse(text.replacingOccurrences(of: "\n", with: language == "zh" ? "" : " "))
         guard !plain.trimmingCharacters(in: .whitespaces).isEmpty else { return .empty }
         let breaker = LineBreaker(language: language)
@@ -124,17 +138,19 @@ final class SubtitleTrack {
         while size >= minimum {
             s.size = size
             let measureStyle = s
-            lines = breaker.layout(plain, maxWidth: maxTextWidth, maxLines: style.maxLinesPerLanguage) {
+            lines = breaker.layout(plain, maxWidth: maxTextWidth, maxLines: allowed) {
                 self.rasterizer.measure($0, style: measureStyle)
             }
             if lines != nil { break }
             size -= 2
         }
         if lines == nil {
+            lastBlockOverflowed = true
             s.size = minimum
             let measureStyle = s
             lines = breaker.layout(plain, maxWidth: maxTextWidth, maxLines: 8) { self.rasterizer.measure($0, style: measureStyle) } ?? [plain]
         }
+        lastBlockSize = s.size
         let chars = Array(plain)
         var offset = 0
         let runs = lines!.map { EmphasisMarkup.runs(for: $0, plain: chars, flags: flags, offset: &offset) }

@@ -27,7 +27,10 @@ struct PreviewCommand: ParsableCommand {
         Interruption.install()
         do {
             let summary = try RenderPipeline(options: options).run()
-            if options.progress != .quiet { print("reel: wrote \(summary.output) (the frame at \(String(format: "%.2f", at)) s)") }
+            if options.progress != .quiet {
+                print("reel: wrote \(summary.output) (the frame at \(String(format: "%.2f", at)) s)")
+                if let hook = summary.hook { print("reel: \(hook)") }
+            }
         } catch { fail(error) }
     }
 }
