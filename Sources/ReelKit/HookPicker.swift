@@ -9,8 +9,8 @@ import ReelText
 /// - words (per cue, weighted by how much of it falls inside): numbers +2, "!" +1.5, "?" +1,
 ///   emphasis markup +2, each `--hook-keywords` word +3, any speech +1; a window that ends
 ///   mid-cue loses the cut-off share;
-/// - voice: its mean level against the whole talk (+1 per 3 dB louder) and its rise over
-///   the second before (+0.5 per 3 dB);
+/// - voice: its mean level against the whole talk (+1 per 3 dB louder, at most +2) and its
+///   rise over the second before (+0.5 per 3 dB, at most +1);
 /// - picture: how much the recording changes inside it, from the coded size of its video
 ///   packets (big packets = new content), 0…1.5;
 /// - windows in the first seconds repeat what the body shows first anyway: halved.
@@ -46,7 +46,9 @@ struct HookPicker {
             }
             let level = mean(voice, from: start, to: end, step: step)
             let before = mean(voice, from: max(0, start - 1), to: start, step: step)
-            let loud = max(0, (level - meanVoice) / 3), rise = max(0, (level - before) / 3) * 0.5
+            // Capped: the voice lifts a window, it does not outvote the words (the rise out of
+            // the silence before the first sentence would otherwise win every time).
+            let loud = min(2, max(0, (level - meanVoice) / 3)), rise = min(1, max(0, (level - before) / 3) * 0.5)
             let change = 1.5 * mean(picture, from: start, to: end, step: step) / maxPicture
             var score = words + loud + rise + change
             if start < 2 * d { score *= 0.5 }

@@ -474,7 +474,7 @@ public final class RenderPipeline: @unchecked Sendable {
                     if let h = layers.headline { base.blend(h.overlay, x: h.x, y: h.y) }
                 }
                 var out = base.reference()
-                if let subtitles = layers.subtitles, let caption = try subtitles.overlay(at: t) {
+                if let subtitles = layers.subtitles, let caption = try subtitles.overlay(at: t, segmentStart: segment.sourceStart) {
                     // Same picture under the same caption at the same opacity (a still screen,
                     // a held frame): reuse the blended picture instead of blending again.
                     if let last = lastCaptioned, last.base === base, last.cue == caption.cue, last.opacity == caption.opacity {

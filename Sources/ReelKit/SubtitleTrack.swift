@@ -106,7 +106,10 @@ final class SubtitleTrack {
     var maxTextWidth: Double { Double(canvasWidth - safe.left - safe.right) }
 
     /// The overlay to blend at output time `t`, with its position and fade opacity.
-    func overlay(at t: Double) throws -> (overlay: Overlay, x: Int, y: Int, opacity: Double, cue: Int)? {
+    /// - Parameter segmentStart: where the edit-list segment being shown starts (source
+    ///   time): a cue already running there, or starting with it, is shown at once, not
+    ///   faded in (a hook's first frame is the cover).
+    func overlay(at t: Double, segmentStart: Double = -.infinity) throws -> (overlay: Overlay, x: Int, y: Int, opacity: Double, cue: Int)? {
         guard let index = cues.lastIndex(where: { $0.start <= t && t < $0.end }) else {
             cache = cache.filter { cues[$0.key].end > t }   // forget cues that are over
             return nil
@@ -115,7 +118,8 @@ final class SubtitleTrack {
         let placed = try cache[index] ?? layout(cue)
         cache[index] = placed
         let fade = Double(max(style.fadeFrames, 1)) / Double(fps)
-        let opacity = min(1, (t - cue.start + 1 / Double(fps)) / fade, (cue.end - t) / fade)
+        let fadeIn = cue.start <= segmentStart + 1e-6 ? 1 : (t - cue.start + 1 / Double(fps)) / fade
+        let opacity = min(1, fadeIn, (cue.end - t) / fade)
         return (placed.overlay, placed.x, placed.y, max(0, opacity), index)
     }
 

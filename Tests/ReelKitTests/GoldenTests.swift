@@ -76,6 +76,17 @@ final class GoldenTests: XCTestCase {
             $0.captions.chinese.font = GoldenTests.goldenFont
             $0.captions.english.font = GoldenTests.goldenFont
         },
+        // The built-in example (issue 8), a short cut: its plan with a 0.5 s hook from the
+        // punchline and 0.5 s of the body (system Noto Sans CJK, as `reel demo` uses).
+        Scenario(name: "demo-cut", input: "../example/recording.mp4", fonts: ["Noto Sans CJK SC (fonts-noto-cjk, system)"]) {
+            let output = $0.output
+            let plan = GoldenTests.root.appendingPathComponent("Fixtures/example/plan.yaml")
+            try! Plan.read(path: plan.path).apply(to: &$0, directory: plan.deletingLastPathComponent().path)
+            $0.output = output
+            $0.trimEnd = nil
+            $0.edit = [EditRange(from: 12, to: 12.5)]
+            $0.hook = .range(start: 32.67, duration: 0.5)
+        },
     ]
 
     static func media(_ name: String) -> String { root.appendingPathComponent("Fixtures/media/\(name)").path }
