@@ -65,6 +65,16 @@ final class AudioPlan {
             for n in 0..<expectedFrames { try meter.add(try mixer.frame(n)) }
             return try meter.finish()
         }
+        func loudness(of renderer: AudioRenderer) throws -> Loudness {
+            let meter = try LoudnessMeter()
+            for _ in 0..<expectedFrames {
+                let samples = try renderer.next()
+                if !(samples.first?.isEmpty ?? true) { try meter.add(samples) }
+            }
+            let rest = try renderer.finish()
+            if !(rest.first?.isEmpty ?? true) { try meter.add(rest) }
+            return try meter.finish()
+        }
         var parts: [String] = []
         if voice != nil {
             let l = try loudness(of: makeMixer(expectedFrames: expectedFrames, only: .voice))
@@ -84,12 +94,43 @@ final class AudioPlan {
         }
         let mix = try loudness(of: makeMixer(expectedFrames: expectedFrames))
         mixLoudness = mix
-        let normalizer = LoudnessNormalizer(measured: mix, target: o.loudness, ceiling: ceiling)
+        var normalizer = LoudnessNormalizer(measured: mix, target: o.loudness, ceiling: ceiling)
+        var result = mix.isSilent ? mix.integrated : o.loudness
+        // The limiter takes loudness off with the peaks (0.8 LU on the example's espeak voice),
+        // so a limited mix is measured again after it and the gain corrected: secant steps on
+        // measured (gain, loudness) pairs, keeping the gain whose measurement came closest.
+        var passes = 0
+        var tried: [(gain: Double, loudness: Double)] = []
+        while normalizer.isLimiting, !mix.isSilent, passes < Self.limiterPasses {
+            passes += 1
+            let limited = try loudness(of: AudioRenderer(mixer: makeMixer(expectedFrames: expectedFrames), normalizer: normalizer))
+            guard limited.integrated.isFinite else { break }
+            tried.append((normalizer.gain, limited.integrated))
+            let missing = o.loudness - limited.integrated
+            if abs(missing) <= Self.loudnessTolerance || passes == Self.limiterPasses { break }
+            // dLoudness/dGain is 1 without limiting and falls as the limiter works harder.
+            var slope = 1.0
+            if tried.count >= 2 {
+                let (a, b) = (tried[tried.count - 2], tried[tried.count - 1])
+                if b.gain != a.gain { slope = min(1, max(0.2, (b.loudness - a.loudness) / (b.gain - a.gain))) }
+            }
+            let next = min(LoudnessNormalizer.maximumBoost, normalizer.gain + missing / slope)
+            guard next != normalizer.gain else { break }
+            normalizer = LoudnessNormalizer(gain: next, ceiling: ceiling, measured: mix)
+        }
+        if let best = tried.min(by: { abs($0.loudness - o.loudness) < abs($1.loudness - o.loudness) }) {
+            if best.gain != normalizer.gain { normalizer = LoudnessNormalizer(gain: best.gain, ceiling: ceiling, measured: mix) }
+            result = best.loudness
+        }
         mixGain = normalizer.gain
         summary = String(format: "%.1f LUFS integrated (mix measured %.1f, gain %+.1f dB; %@), true peak ceiling %.1f dBTP%@",
-                         mix.isSilent ? mix.integrated : o.loudness, mix.integrated, mixGain,
-                         parts.isEmpty ? "silence" : parts.joined(separator: ", "), ceiling, normalizer.isLimiting ? ", limiter on" : "")
+                         result, mix.integrated, mixGain,
+                         parts.isEmpty ? "silence" : parts.joined(separator: ", "), ceiling,
+                         normalizer.isLimiting ? ", limiter on" + (passes > 0 ? " (\(passes) check pass\(passes == 1 ? "" : "es"))" : "") : "")
     }
+    /// Extra passes through the limiter to land on the target, and how close is close enough.
+    static let limiterPasses = 4
+    static let loudnessTolerance = 0.15
     private(set) var mixLoudness: Loudness?
     /// Aim below the platform's -1 dBTP: AAC encoding adds a few tenths of a dB of peak.
     var ceiling: Double { options.truePeak - 1 }
@@ -119,7 +160,7 @@ final class AudioPlan {
 
     /// The mix as the render encodes it, one video frame of samples at a time.
     func makeRenderer(expectedFrames: Int) throws -> AudioRenderer {
-        let normalizer = mixLoudness.map { LoudnessNormalizer(measured: $0, target: options.loudness, ceiling: ceiling) }
+        let normalizer = mixLoudness.map { LoudnessNormalizer(gain: mixGain, ceiling: ceiling, measured: $0) }
             ?? LoudnessNormalizer(gain: 0, ceiling: ceiling)
         return AudioRenderer(mixer: try makeMixer(expectedFrames: expectedFrames), normalizer: normalizer)
     }

@@ -11,12 +11,6 @@ public struct SafeArea: Sendable, Equatable {
     /// like/comment/share rail on the right.
     public static let douyin = SafeArea(top: 220, bottom: 480, left: 60, right: 180)
 
-    /// The vertical band between the top and bottom UI on a canvas: its top and height.
-    public func band(canvasWidth: Int, canvasHeight: Int) -> (top: Int, height: Int) {
-        let s = scaled(toWidth: canvasWidth, height: canvasHeight)
-        return (s.top, max(2, canvasHeight - s.top - s.bottom))
-    }
-
     /// The same margins on a canvas of another size.
     public func scaled(toWidth width: Int, height: Int) -> SafeArea {
         let sx = Double(width) / 1080, sy = Double(height) / 1920

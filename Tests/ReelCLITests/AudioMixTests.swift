@@ -44,9 +44,29 @@ final class AudioMixTests: ReelTestCase {
             XCTAssertEqual(try ebur128(leveled).integrated, level, accuracy: 1.0)
             let out = try render("media/recording-16x9.mp4", ["--voice", leveled.path], name: name)
             let (i, tp) = try ebur128(out)
-            XCTAssertEqual(i, -14, accuracy: 1.0, "\(name) voice: \(i) LUFS")
+            // The issue allows ±1 LU; reel aims at ±0.3 (the limiter is measured after, not guessed).
+            XCTAssertEqual(i, -14, accuracy: 0.5, "\(name) voice: \(i) LUFS")
+            print("AudioMixTests: \(name) voice → \(i) LUFS, true peak \(tp) dBTP")
             XCTAssertLessThanOrEqual(tp, -1.0, "\(name) voice: true peak \(tp) dBTP")
         }
+    }
+
+    /// A quiet voice with sharp full-scale clicks (plosive-like, 0.5 ms twice a second) needs the limiter to reach -14 LUFS under
+    /// -1 dBTP. The limiter takes loudness off with the peaks, so reel measures again after it
+    /// and adds the missing gain; without that this voice landed near -15 LUFS.
+    func testLimitedVoiceStillLandsOnTarget() throws {
+        let peaky = try make("peaky.wav", ["anoisesrc=color=pink:sample_rate=48000:duration=6:seed=3",
+                                           "aevalsrc='if(lt(mod(t,0.5),0.0005),0.95,0)':s=48000:d=6"],
+                             filter: "[0]highpass=f=150,lowpass=f=3800,volume='if(lt(mod(t,0.5),0.3),1,0)':eval=frame,volume=-22dB[v];[v][1]amix=inputs=2:normalize=0",
+                             codec: ["-c:a", "pcm_s16le"])
+        let out = workDir.appendingPathComponent("peaky.mp4")
+        let r = try reel(["render", Paths.fixture("media/recording-16x9.mp4").path, "-o", out.path, "--force", "--voice", peaky.path])
+        XCTAssertEqual(r.exitCode, 0, r.summary)
+        XCTAssertTrue(r.stdoutString.contains("limiter on"), "this voice should need the limiter: \(r.stdoutString)")
+        let (i, tp) = try ebur128(out)
+        print("AudioMixTests: peaky voice → \(i) LUFS, true peak \(tp) dBTP")
+        XCTAssertEqual(i, -14, accuracy: 0.5, "integrated \(i) LUFS")
+        XCTAssertLessThanOrEqual(tp, -1.0, "true peak \(tp) dBTP")
     }
 
     /// RMS level (dB) of the 150 Hz band between two times.
@@ -91,7 +111,7 @@ final class AudioMixTests: ReelTestCase {
         for (f, what) in [(1000, "voice"), (200, "music"), (3000, "recording")] {
             XCTAssertGreaterThan(try bandLevel(out, from: 0.1, to: 0.5, frequency: f), -45, "\(what) is missing")
         }
-        XCTAssertEqual(try ebur128(out).integrated, -14, accuracy: 1.0)
+        XCTAssertEqual(try ebur128(out).integrated, -14, accuracy: 0.5)
     }
 
     func testVoiceClickStaysInSyncWithAndWithoutHook() throws {

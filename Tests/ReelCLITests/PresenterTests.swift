@@ -24,6 +24,29 @@ final class PresenterTests: ReelTestCase {
         return Double((info["format"] as? [String: Any])?["duration"] as? String ?? "") ?? -1
     }
 
+    /// `--crop auto` is cut to the band the screen panel really gets: in `split` that band is
+    /// wide (1080 x ~600), so the column is shown at the full canvas width, not shrunk to half
+    /// of it as a crop made for the whole safe band (1080 x 1220) would be.
+    func testAutoCropFitsTheSplitScreenBand() throws {
+        func region(_ arguments: [String]) throws -> (width: Double, height: Double) {
+            let out = workDir.appendingPathComponent("crop.mp4")
+            let r = try reel(["render", Paths.fixture("media/recording-16x9.mp4").path, "-o", out.path, "--force",
+                              "--crop", "auto", "--trim", ":0.5"] + arguments)
+            XCTAssertEqual(r.exitCode, 0, r.summary)
+            let text = r.stdoutString + r.stderrString
+            guard let m = text.range(of: #"featured region (\d+)x(\d+)"#, options: .regularExpression) else {
+                throw TestFailure("no featured region in: \(text)")
+            }
+            let size = text[m].split(separator: " ").last!.split(separator: "x").compactMap { Double($0) }
+            return (size[0], size[1])
+        }
+        let alone = try region([])
+        let split = try region(["--presenter", Paths.fixture("media/presenter-talk.mp4").path, "--layout", "split"])
+        XCTAssertEqual(split.width, alone.width, "the same column")
+        XCTAssertLessThan(alone.width / alone.height, 1.2, "alone, the column may be as tall as the safe band")
+        XCTAssertGreaterThan(split.width / split.height, 1.6, "in split, cut to the wide screen band: \(split)")
+    }
+
     func testGreenScreenIsKeyedOut() throws {
         let out = try render("media/recording-16x9.mp4", ["--presenter", Paths.fixture("media/presenter-green.mp4").path,
                                                           "--key", "green", "--layout", "split"])
