@@ -251,8 +251,7 @@ struct SubtitlesPlan: Decodable {
         if let f = fontZh { o.captions.chinese.font = f }
         if let f = fontEn { o.captions.english.font = f }
         if let b = box {
-            guard let c = RGBA(hex: b) else { throw PlanError(description: "subtitles.box: '\(b)' is not #RRGGBB or #RRGGBBAA") }
-            o.captions.box = c
+            guard o.captions.setBox(b) else { throw PlanError(description: "subtitles.box: '\(b)' is not #RRGGBB, #RRGGBBAA, auto or none") }
         }
         if let v = sizeZh { o.captions.chinese.size = v; o.captions.chineseMinimumSize = min(o.captions.chineseMinimumSize, v) }
         if let v = sizeEn { o.captions.english.size = v; o.captions.englishMinimumSize = min(o.captions.englishMinimumSize, v) }

@@ -91,6 +91,7 @@ public final class RenderPipeline: @unchecked Sendable {
         let stickers = try placeStickers(presenter: presenter)
 
         let subtitles = try loadSubtitles(captionBottom: layout.captionBottom)
+        subtitles?.screenPanel = composer.panel
         let title: TitleLayer?, headline: TitleLayer?
         do {
             title = try o.title.map { try TitleLayer(text: $0, english: o.titleEnglish, style: o.captions, canvasWidth: o.width,

@@ -25,10 +25,25 @@ public struct CaptionStyle: Sendable {
     /// The hook's headline: big enough to read as the cover.
     public var headlineSize = 96
     /// The headline sits on a translucent box so it reads over any screen content (the cover).
-    public var headlineBox: RGBA? = RGBA(0, 0, 0, 150)
+    public var headlineBox: RGBA? = RGBA(0, 0, 0, 215)
     public var titleColor = RGBA(255, 255, 255)
-    /// Optional rounded translucent box behind the whole caption block (nil = none).
+    /// Optional rounded translucent box behind the whole caption block, always (nil = none).
     public var box: RGBA? = nil
+    /// The box a caption block gets when it would lie over the screen panel (the recording's
+    /// own text makes bare captions unreadable, as in `pip`); nil = never. `box` wins.
+    public var boxOverScreen: RGBA? = RGBA(0, 0, 0, 215)
+    /// `--caption-box` / `subtitles.box`: a colour (always), `auto` (over the screen only) or
+    /// `none`. False when the word is none of these.
+    public mutating func setBox(_ word: String) -> Bool {
+        switch word.lowercased() {
+        case "auto": box = nil; boxOverScreen = CaptionStyle().boxOverScreen
+        case "none": box = nil; boxOverScreen = nil
+        default:
+            guard let colour = RGBA(hex: word) else { return false }
+            box = colour
+        }
+        return true
+    }
     public var boxMargin = 18
     public var boxRadius = 20
     public init() {}
@@ -79,6 +94,8 @@ final class SubtitleTrack {
     /// The y of the caption block's bottom edge (the layout decides: above the bottom UI, the
     /// seam of a split, or above a corner presenter).
     let captionBottom: Int
+    /// Where the screen panel is: a block over it gets `style.boxOverScreen`.
+    var screenPanel: PixelRect?
     private let rasterizer: TextRasterizer
     private var cache: [Int: (overlay: Overlay, x: Int, y: Int)] = [:]
 
@@ -165,10 +182,21 @@ final class SubtitleTrack {
         let zh = try block(cue.chinese, style: style.chinese, minimum: style.chineseMinimumSize, language: "zh")
         let en = try block(cue.english, style: style.english, minimum: style.englishMinimumSize, language: "en")
         var image = TextImage.stacked([zh, en], gap: style.gap)
-        if let box = style.box { image = image.onBox(color: box, margin: style.boxMargin, radius: style.boxRadius) }
+        if let box = style.box ?? (overScreen(image) ? style.boxOverScreen : nil) {
+            image = image.onBox(color: box, margin: style.boxMargin, radius: style.boxRadius)
+        }
         let overlay = Overlay(premultipliedRGBA: image.pixels, width: image.width, height: image.height)
-        let x = safe.left + (canvasWidth - safe.left - safe.right - image.width) / 2
-        let y = captionBottom - (image.height - image.padding)
-        return (overlay, x, max(safe.top, y))
+        return (overlay, blockX(image), blockY(image))
+    }
+
+    private func blockX(_ image: TextImage) -> Int { safe.left + (canvasWidth - safe.left - safe.right - image.width) / 2 }
+    private func blockY(_ image: TextImage) -> Int { max(safe.top, captionBottom - (image.height - image.padding)) }
+
+    /// Whether the block's inked part (its padding is shadow room) lies over the screen panel.
+    private func overScreen(_ image: TextImage) -> Bool {
+        guard let p = screenPanel else { return false }
+        let x = blockX(image) + image.padding, y = blockY(image) + image.padding
+        let w = image.width - 2 * image.padding, h = image.height - 2 * image.padding
+        return x < p.x + p.width && p.x < x + w && y < p.y + p.height && p.y < y + h
     }
 }

@@ -93,7 +93,7 @@ struct RenderArguments: ParsableArguments {
     @Option(name: .customLong("caption-size-zh"), help: "Chinese caption size in pixels (default 64 at 1080 wide).") var captionSizeChinese: Int?
     @Option(name: .customLong("caption-size-en"), help: "English caption size in pixels (default 40).") var captionSizeEnglish: Int?
     @Option(name: .customLong("caption-margin"), help: "Distance of the captions above the bottom safe area, in pixels (default 24).") var captionMargin: Int?
-    @Option(name: .customLong("caption-box"), help: "Draw a rounded translucent box behind captions, colour #RRGGBBAA (e.g. #00000099).") var captionBox: String?
+    @Option(name: .customLong("caption-box"), help: "Box behind captions: #RRGGBBAA always (e.g. #00000099), auto (only where they lie over the screen, the default) or none.") var captionBox: String?
     @Flag(help: "Overwrite the output if it exists.") var force = false
     @Option(name: .customLong("frame-hashes"), help: "Write the composed frames' checksums (framemd5 format) to this file.") var frameHashes: String?
     @Option(help: "Progress: 'json' prints one JSON event per line on stdout.") var progress: String?
@@ -133,6 +133,9 @@ struct RenderArguments: ParsableArguments {
             if !sticker.isEmpty { o.stickers = try sticker.map(StickerSpec.parse) }
             if let l = layout {
                 guard let t = LayoutTemplate(rawValue: l) else { throw RenderFlags.Invalid(message: "--layout \(l): expected split, pip or screen") }
+                // A plan's layout numbers were chosen for its own template: another template
+                // starts from its own numbers (and --seam, below).
+                if let planned = o.layout, planned != t { o.layoutOverrides = LayoutOverrides() }
                 o.layout = t
             }
             if let v = seam { o.layoutOverrides.seam = v }
@@ -185,9 +188,8 @@ struct RenderArguments: ParsableArguments {
         if let v = captionSizeChinese { o.captions.chinese.size = v; o.captions.chineseMinimumSize = min(o.captions.chineseMinimumSize, v) }
         if let v = captionSizeEnglish { o.captions.english.size = v; o.captions.englishMinimumSize = min(o.captions.englishMinimumSize, v) }
         if let v = captionMargin { o.captions.bottomMargin = max(0, v) }
-        if let box = captionBox {
-            guard let colour = RGBA(hex: box) else { throw MediaError(.usage, path: "", "--caption-box \(box): expected #RRGGBB or #RRGGBBAA") }
-            o.captions.box = colour
+        if let box = captionBox, !o.captions.setBox(box) {
+            throw MediaError(.usage, path: "", "--caption-box \(box): expected #RRGGBB, #RRGGBBAA, auto or none")
         }
         switch (progress, quiet) {
         case ("json", _): o.progress = .json
