@@ -59,7 +59,7 @@ public struct ContentRegionDetector: Sendable {
         + "falling back to the densest column of steady text edges for still recordings; "
         + "snaps to thin vertical separator lines, skips a browser-chrome band at the top "
         + "and keeps one rectangle for the whole video, clipped to the panel's aspect "
-        + "around the centre of activity."
+        + "from the top of the activity down (where a scrolled page is read, and where it rests at its end)."
 
     // MARK: - Tuning
 
@@ -152,11 +152,9 @@ public struct ContentRegionDetector: Sendable {
         return toFrame(region, w: w, h: h, frameWidth: frameWidth, frameHeight: frameHeight)
     }
 
-    /// A region in sample coordinates (inclusive bounds) plus the
-    /// activity-weighted centre row.
+    /// A region in sample coordinates (inclusive bounds).
     struct SampleRegion: Equatable {
         var left: Int, right: Int, top: Int, bottom: Int
-        var centreY: Double
     }
 
     /// Picks the dominant column band of `weights` (rows `firstRow...` only),
@@ -272,15 +270,17 @@ public struct ContentRegionDetector: Sendable {
         top = max(firstRow, top - pad)
         bottom = min(h - 1, bottom + pad)
         guard bottom > top else { return nil }
-        var mass = 0, moment = 0.0
-        for y in top...bottom { mass += rows[y]; moment += Double(rows[y]) * (Double(y) + 0.5) }
-        let centre = mass > 0 ? moment / Double(mass) : Double(top + bottom + 1) / 2
-        return SampleRegion(left: left, right: right, top: top, bottom: bottom, centreY: centre)
+        return SampleRegion(left: left, right: right, top: top, bottom: bottom)
     }
 
     /// Scales a sample-space region to the frame, caps its height at
-    /// `width / targetAspect` around the centre of activity, and even-aligns it
+    /// `width / targetAspect` from the region's top down, and even-aligns it
     /// inside the frame (encoders want even crops for 4:2:0 chroma).
+    ///
+    /// Why the top and not the centre of activity: on a scrolled page the line being read
+    /// sits in the upper part of the screen (new text comes in from below), and when the
+    /// page reaches its end its last lines rest at the top: a centred window shows an empty
+    /// page from then on (a third of the example recording).
     func toFrame(_ r: SampleRegion, w: Int, h: Int, frameWidth: Int, frameHeight: Int) -> PixelRect? {
         let sx = Double(frameWidth) / Double(w)
         let sy = Double(frameHeight) / Double(h)
@@ -297,12 +297,7 @@ public struct ContentRegionDetector: Sendable {
         if targetAspect.isFinite, targetAspect > 0 {
             var maxHeight = Int((Double(width) / targetAspect).rounded(.down))
             maxHeight -= maxHeight % 2
-            if height > maxHeight {
-                let centre = r.centreY * sy
-                let wanted = Int((centre - Double(maxHeight) / 2).rounded())
-                y0 = min(max(wanted, y0), y1 - maxHeight)
-                height = maxHeight
-            }
+            if height > maxHeight { height = maxHeight }
         }
         y0 -= y0 % 2
         height = min(height, frameHeight - y0)
