@@ -180,9 +180,10 @@ struct PresenterPlan: Decodable {
 struct StickerPlan: Decodable {
     var fields: [String: String] = [:]
     init(from decoder: Swift.Decoder) throws {
-        let c = try decoder.strictContainer(["text", "image", "layer", "x", "y", "size", "rotate", "rotation", "color", "font", "outline"])
+        let c = try decoder.strictContainer(["text", "image", "layer", "x", "y", "size", "rotate", "rotation", "color", "font", "outline", "track"])
         for key in c.allKeys {
-            if let s = try? c.decode(String.self, forKey: key) { fields[key.stringValue] = s }
+            if let b = try? c.decode(Bool.self, forKey: key) { fields[key.stringValue] = b ? "on" : "off" }
+            else if let s = try? c.decode(String.self, forKey: key) { fields[key.stringValue] = s }
             else { fields[key.stringValue] = String(try c.decode(Double.self, forKey: key)) }
         }
     }

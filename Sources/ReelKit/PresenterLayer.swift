@@ -169,6 +169,17 @@ final class PresenterLayer {
         guard let p = presenterTime(atSourceTime: t) else { return nil }
         let frame = try reader.frame(at: p)
         if let cache, cache.source === frame { return cache.picture }
+        let picture = try prepare(frame)
+        cache = (frame, picture)
+        return picture
+    }
+
+    /// The presenter's first frame, prepared like every other: what tracked stickers were
+    /// placed on (their reference, whatever the output shows first).
+    func firstPicture() throws -> Frame { try prepare(reader.firstFrame) }
+
+    /// Upright, keyed, scaled, cropped and masked: a frame ready to blend.
+    private func prepare(_ frame: Frame) throws -> Frame {
         let color = frame.color
         let size = frame.width << 16 | frame.height
         if graph == nil || graph!.color != color || graph!.size != size {
@@ -180,7 +191,6 @@ final class PresenterLayer {
             throw MediaError(.internalFailure, path: options.path, "the presenter filter produced no picture")
         }
         if let mask { picture.multiplyAlpha(by: mask) }
-        cache = (frame, picture)
         return picture
     }
 

@@ -423,6 +423,7 @@ public final class RenderPipeline: @unchecked Sendable {
         let flash = options.hookFlash && edit.segments.contains { $0.isHook }
             ? Overlay(solid: (235, 128, 128), width: options.width, height: options.height) : nil
         let zoom = HookZoom(amount: options.hookZoom, width: options.width, height: options.height, bitexact: options.deterministic)
+        let tracker = try layers.presenter.flatMap { try StickerTracker(stickers: layers.stickers, presenter: $0) }
 
         func canvas(for source: SourceFrame) throws -> Frame {
             if let last = lastSource, let canvas = lastCanvas {
@@ -457,7 +458,10 @@ public final class RenderPipeline: @unchecked Sendable {
             let out = base.reference()
             if let picture, let p = layers.presenter {
                 out.blend(picture: picture, x: p.x, y: p.y)
-                for sticker in layers.stickers { out.blend(sticker.overlay, x: sticker.x, y: sticker.y) }
+                for (i, sticker) in layers.stickers.enumerated() {
+                    let shift = tracker?.shift(i, on: picture) ?? (dx: 0, dy: 0)
+                    out.blend(sticker.overlay, x: sticker.x + shift.dx, y: sticker.y + shift.dy)
+                }
             } else if layers.presenter == nil {
                 for sticker in layers.stickers { out.blend(sticker.overlay, x: sticker.x, y: sticker.y) }
             }

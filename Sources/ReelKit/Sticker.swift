@@ -20,6 +20,9 @@ public struct StickerSpec: Sendable, Equatable {
     public var font = "Noto Sans CJK SC:bold"
     /// A thin dark outline keeps light text readable on any background (0 = none).
     public var outline = 0.0
+    /// Follow what the sticker sits on inside the presenter's picture (the cap on a swaying
+    /// head), found again in every frame by matching its surroundings; off: fixed in the box.
+    public var track = false
     public init() {}
 
     public struct Invalid: Error, CustomStringConvertible { public let description: String }
@@ -56,7 +59,13 @@ public struct StickerSpec: Sendable, Equatable {
             guard let c = RGBA(hex: value) else { throw Invalid(description: "\(context): color=\(value): expected #RGB, #RRGGBB or #RRGGBBAA") }
             color = c
         case "font": font = value
-        default: throw Invalid(description: "\(context): unknown key '\(key)' (text, image, layer, x, y, size, rotate, color, font, outline)")
+        case "track":
+            switch value.lowercased() {
+            case "on", "true", "yes", "1": track = true
+            case "off", "false", "no", "0": track = false
+            default: throw Invalid(description: "\(context): track=\(value): expected on or off")
+            }
+        default: throw Invalid(description: "\(context): unknown key '\(key)' (text, image, layer, x, y, size, rotate, color, font, outline, track)")
         }
     }
 
@@ -64,6 +73,7 @@ public struct StickerSpec: Sendable, Equatable {
         guard (text != nil) != (image != nil) else { throw Invalid(description: "\(context): give text=… or image=… (one of them)") }
         guard size > 0, size <= 4 else { throw Invalid(description: "\(context): size=\(size) must be a fraction of the layer's width (0…4]") }
         guard (-2...3).contains(x), (-2...3).contains(y) else { throw Invalid(description: "\(context): x and y are fractions of the layer (0…1)") }
+        guard !track || layer == .presenter else { throw Invalid(description: "\(context): track=on follows the presenter's picture: it needs layer=presenter") }
     }
 }
 
@@ -71,6 +81,7 @@ public struct StickerSpec: Sendable, Equatable {
 struct PlacedSticker {
     let overlay: Overlay
     let x: Int, y: Int
+    var track = false
 
     /// - Parameters:
     ///   - layerWidth: the attached layer's width on the canvas, in pixels.
@@ -96,6 +107,7 @@ struct PlacedSticker {
         overlay = Overlay(premultipliedRGBA: rgba.pixels, width: rgba.width, height: rgba.height)
         x = Int((centre.x - Double(rgba.width) / 2).rounded())
         y = Int((centre.y - Double(rgba.height) / 2).rounded())
+        track = spec.track
     }
 
     /// Rotates premultiplied RGBA about its centre (bilinear), growing the canvas to fit.

@@ -65,7 +65,7 @@ struct RenderArguments: ParsableArguments {
     @Option(name: .customLong("presenter-start"), help: "Second of the recording at which the presenter starts.") var presenterStart: Double?
     @Option(name: .customLong("presenter-fit"), help: "A presenter shorter than the video: loop, hold (last frame) or cut (end the video).") var presenterFit: String?
     @Flag(name: .customLong("no-presenter-audio"), help: "Do not use the presenter's sound as the voice.") var noPresenterAudio = false
-    @Option(parsing: .singleValue, help: "A sticker, e.g. 'text=AI,layer=presenter,x=0.5,y=0.12,size=0.18,color=#fff,rotate=-6' (or image=FILE). Repeatable.") var sticker: [String] = []
+    @Option(parsing: .singleValue, help: "A sticker, e.g. 'text=AI,layer=presenter,x=0.5,y=0.12,size=0.18,color=#fff,rotate=-6' (or image=FILE); track=on follows what it sits on in the presenter's picture. Repeatable.") var sticker: [String] = []
 
     @Option(help: "Hook played first: START[:DURATION] in seconds (duration 1–5, default 2), or auto[:DURATION].") var hook: String?
     @Flag(name: .customLong("no-hook"), help: "No hook, even if the plan has one.") var noHook = false

@@ -111,6 +111,46 @@ final class PresenterTests: ReelTestCase {
         XCTAssertGreaterThan(centre, 150)
     }
 
+    /// `track=on`: a sticker on a textured patch that slides ±12 px across the presenter's
+    /// picture (sine, 1.2 s period) moves with it; without tracking it stays where it was put.
+    func testTrackedStickerFollowsWhatItSitsOn() throws {
+        let (_, ffmpeg) = try Tools.requireFFmpeg()
+        let texture = workDir.appendingPathComponent("texture.png")
+        let presenter = workDir.appendingPathComponent("sliding.mp4")
+        for args in [["-f", "lavfi", "-i", "mandelbrot=s=160x120:maxiter=60", "-frames:v", "1", "-vf", "format=gray", texture.path],
+                     ["-f", "lavfi", "-i", "color=black:s=320x320:r=30:d=2", "-loop", "1", "-i", texture.path,
+                      "-filter_complex", "[0][1]overlay=x='80+12*sin(2*PI*t/1.2)':y=100:shortest=1,format=yuv420p",
+                      "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", presenter.path]] {
+            let r = try runProcess(ffmpeg, ["-nostdin", "-v", "error", "-y"] + args)
+            XCTAssertEqual(r.exitCode, 0, r.summary)
+        }
+        func render(track: Bool) throws -> URL {
+            try self.render("media/recording-16x9.mp4", [
+                "--presenter", presenter.path, "--presenter-scale", "0.5", "--presenter-anchor", "center",
+                "--background", "#000000", "--trim", ":2",
+                "--sticker", "text=AI,layer=presenter,x=0.5,y=0.5,size=0.15,color=#ff0000,track=\(track ? "on" : "off")"],
+                name: track ? "tracked" : "fixed")
+        }
+        func stickerX(_ out: URL, at t: Double) throws -> Double {
+            let f = try decodeRGB709(out, width: 1080, height: 1920, seek: t)
+            // The presenter's box: 540x540 in the middle of the canvas; the sticker is the red in it.
+            var sum = 0.0, n = 0.0
+            for y in 690..<1230 { for x in 270..<810 {
+                let p = f.pixel(x, y); if p[0] > 170 && p[1] < 90 && p[2] < 90 { sum += Double(x); n += 1 }
+            } }
+            guard n > 50 else { throw TestFailure("no sticker found at \(t) s (\(n) red pixels)") }
+            return sum / n
+        }
+        // The patch is at +12 px at 0.3 s and -12 px at 0.9 s (frames 9 and 27; even x, so 4:2:0
+        // does not round them): 24 px x 540/320 = 40.5 px apart.
+        let tracked = try render(track: true), still = try render(track: false)
+        let moved = try stickerX(tracked, at: 0.3) - stickerX(tracked, at: 0.9)
+        XCTAssertEqual(moved, 40.5, accuracy: 3, "the tracked sticker should move with the patch")
+        let fixed = try stickerX(still, at: 0.3) - stickerX(still, at: 0.9)
+        XCTAssertEqual(fixed, 0, accuracy: 3, "an untracked sticker stays in the box (edges move a pixel with the encoding)")
+        print("PresenterTests: tracked sticker moved \(moved) px, untracked \(fixed) px")
+    }
+
     func testStillImagePresenter() throws {
         let out = try render("media/recording-16x9.mp4", ["--presenter", Paths.fixture("media/presenter-still.png").path, "--trim", ":1"])
         let f = try decodeRGB709(out, width: 1080, height: 1920, seek: 0.5)

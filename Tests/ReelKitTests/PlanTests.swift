@@ -47,7 +47,7 @@ final class PlanTests: XCTestCase {
         crf: 23
         presenter: {file: me.mp4, key: green, mask: circle, fit: hold, fill: cover, start: 1.5, scale: 0.3, anchor: bottom-right, margin: 10, audio: false, focus: [0.4, 0.3]}
         stickers:
-          - {text: AI, layer: presenter, x: 0.5, y: 0.12, size: 0.18, color: "#fff", rotate: -6}
+          - {text: AI, layer: presenter, x: 0.5, y: 0.12, size: 0.18, color: "#fff", rotate: -6, track: true}
           - {image: logo.png, layer: canvas, x: 0.9, y: 0.1, size: 0.1}
         layout: {template: split, seam: 1000, caption_bottom: 980, presenter_box: [0, 1000, 1080, 920]}
         subtitles: {file: talk.srt, english: en.srt, size_zh: 60, box: "#00000099"}
@@ -66,6 +66,7 @@ final class PlanTests: XCTestCase {
         XCTAssertEqual(p.useAudio, false); XCTAssertEqual(p.focusX, 0.4)
         XCTAssertEqual(o.stickers.count, 2)
         XCTAssertEqual(o.stickers[0].text, "AI"); XCTAssertEqual(o.stickers[0].rotation, -6)
+        XCTAssertTrue(o.stickers[0].track); XCTAssertFalse(o.stickers[1].track)
         XCTAssertEqual(o.stickers[1].image, dir.appendingPathComponent("logo.png").path)
         XCTAssertEqual(o.layout, .split); XCTAssertEqual(o.layoutOverrides.seam, 1000)
         XCTAssertEqual(o.layoutOverrides.presenter, PixelRect(x: 0, y: 1000, width: 1080, height: 920))
@@ -95,6 +96,8 @@ final class PlanTests: XCTestCase {
         XCTAssertTrue(error("presenter: {file: a.webm, maks: circle}\n").contains("presenter.maks: unknown key"))
         XCTAssertTrue(error("fps: fast\n").contains("fps: expected a whole number"), error("fps: fast\n"))
         XCTAssertTrue(error("stickers:\n  - {text: AI, size: big}\n").contains("stickers[0]"), error("stickers:\n  - {text: AI, size: big}\n"))
+        XCTAssertTrue(error("stickers:\n  - {text: AI, track: maybe}\n").contains("track=maybe: expected on or off"))
+        XCTAssertTrue(error("stickers:\n  - {text: AI, layer: canvas, track: true}\n").contains("needs layer=presenter"))
         XCTAssertTrue(error("edit: [{from: 1, too: 3}]\n").contains("edit[0].too: unknown key"), error("edit: [{from: 1, too: 3}]\n"))
         XCTAssertTrue(error("layout: {template: grid}\n").contains("layout.template: 'grid'"))
         XCTAssertTrue(error("hook: {start: 2, duration: 9}\n").contains("1 to 5 seconds"))
