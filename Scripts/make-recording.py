@@ -89,7 +89,8 @@ class Document:
         d.rectangle((PAD, y + 40, PAD + 40, y + 52), fill=(0, 0, 0))
         d.text((PAD + 52, y + 1), "Andrej Karpathy", font=bold, fill=WHITE)
         name_w = d.textlength("Andrej Karpathy", font=bold)
-        self.author = (PAD + 50, y - 1, PAD + 54 + name_w, y + 22)
+        # Things outside the post's text that a cue can select, by the words that name them.
+        self.anchors = {"Andrej Karpathy": (PAD + 50, y - 1, PAD + 54 + name_w, y + 22)}
         d.text((PAD + 52, y + 21), "@karpathy", font=small, fill=GREY)
         d.rounded_rectangle((COLUMN_W - PAD - 78, y + 4, COLUMN_W - PAD, y + 36), radius=16, fill=WHITE)
         d.text((COLUMN_W - PAD - 63, y + 9), "Follow", font=font(15, True), fill=(15, 20, 25))
@@ -101,17 +102,14 @@ class Document:
             listed = re.match(r"\d\. ", para) is not None
             nxt = body[i + 1] if i + 1 < len(body) else ""
             words = [(m.start(), m.end()) for m in re.finditer(r"\S+", para)]
-            line, line_start = [], 0
             x = 0
             for (s, e) in words:
                 w = d.textlength(para[s:e], font=body_font)
-                if line and x + w > max_w:
+                if x > 0 and x + w > max_w:                 # wrap before a word that does not fit
                     y += LINE_H
                     x = 0
-                    line = []
                 d.text((PAD + x, y), para[s:e], font=body_font, fill=WHITE)
                 self.words.append((len(self.paragraphs), s, e, (PAD + x, y, PAD + x + w, y + LINE_H)))
-                line.append((s, e))
                 x += w + d.textlength(" ", font=body_font)
             self.paragraphs.append(para)
             y += LINE_H
@@ -120,7 +118,7 @@ class Document:
         y += 8
         stamp = "4:52 AM · May 27, 2025 · 1.2M Views"
         d.text((PAD, y), stamp, font=small, fill=GREY)
-        self.stamp = (PAD - 2, y - 2, PAD + d.textlength(stamp, font=small) + 2, y + 22)
+        self.anchors["4:52 AM"] = (PAD - 2, y - 2, PAD + d.textlength(stamp, font=small) + 2, y + 22)
         y += 34
         d.line((PAD, y, COLUMN_W - PAD, y), fill=BORDER)
         y += 14
@@ -161,10 +159,8 @@ class Document:
 
     def boxes(self, phrase):
         """Line boxes (document coordinates) of the words making up `phrase`."""
-        if phrase == "Andrej Karpathy":
-            return [self.author]
-        if phrase == "4:52 AM":
-            return [self.stamp]
+        if phrase in self.anchors:
+            return [self.anchors[phrase]]
         for p, para in enumerate(self.paragraphs):
             at = para.find(phrase)
             if at < 0:

@@ -60,21 +60,17 @@ final class AudioPlan {
     func measure(expectedFrames: Int) throws {
         let o = options
         func gain(_ db: Double) -> Float { Float(pow(10, max(-40, min(30, db)) / 20)) }
-        func loudness(of mixer: AudioMixer) throws -> Loudness {
+        /// The loudness of `expectedFrames` video frames of samples, then what `rest` still holds
+        /// (a limiter's look-ahead); a look-ahead's early calls may return nothing.
+        func loudness(_ frame: (Int) throws -> [[Float]], rest: () throws -> [[Float]] = { [[], []] }) throws -> Loudness {
             let meter = try LoudnessMeter()
-            for n in 0..<expectedFrames { try meter.add(try mixer.frame(n)) }
+            func add(_ samples: [[Float]]) throws { if !(samples.first?.isEmpty ?? true) { try meter.add(samples) } }
+            for n in 0..<expectedFrames { try add(try frame(n)) }   // streaming: one frame held at a time
+            try add(try rest())
             return try meter.finish()
         }
-        func loudness(of renderer: AudioRenderer) throws -> Loudness {
-            let meter = try LoudnessMeter()
-            for _ in 0..<expectedFrames {
-                let samples = try renderer.next()
-                if !(samples.first?.isEmpty ?? true) { try meter.add(samples) }
-            }
-            let rest = try renderer.finish()
-            if !(rest.first?.isEmpty ?? true) { try meter.add(rest) }
-            return try meter.finish()
-        }
+        func loudness(of mixer: AudioMixer) throws -> Loudness { try loudness(mixer.frame) }
+        func loudness(of renderer: AudioRenderer) throws -> Loudness { try loudness({ _ in try renderer.next() }, rest: renderer.finish) }
         var parts: [String] = []
         if voice != nil {
             let l = try loudness(of: makeMixer(expectedFrames: expectedFrames, only: .voice))

@@ -90,8 +90,7 @@ public final class RenderPipeline: @unchecked Sendable {
         }
         let stickers = try placeStickers(presenter: presenter)
 
-        let subtitles = try loadSubtitles(captionBottom: layout.captionBottom)
-        subtitles?.screenPanel = composer.panel
+        let subtitles = try loadSubtitles(captionBottom: layout.captionBottom, screenPanel: composer.panel)
         let title: TitleLayer?, headline: TitleLayer?
         do {
             title = try o.title.map { try TitleLayer(text: $0, english: o.titleEnglish, style: o.captions, canvasWidth: o.width,
@@ -275,7 +274,7 @@ public final class RenderPipeline: @unchecked Sendable {
     // MARK: - The three stages
 
     /// Reads and checks the subtitle files up front: a broken file fails before any work.
-    private func loadSubtitles(captionBottom: Int) throws -> SubtitleTrack? {
+    private func loadSubtitles(captionBottom: Int, screenPanel: PixelRect) throws -> SubtitleTrack? {
         let o = options
         guard let path = o.subtitles ?? o.subtitlesEnglish else { return nil }
         func read(_ p: String) throws -> [Cue] {
@@ -289,7 +288,7 @@ public final class RenderPipeline: @unchecked Sendable {
         let track: SubtitleTrack
         do {
             track = try SubtitleTrack(cues: cues, style: o.captions, canvasWidth: o.width, canvasHeight: o.height,
-                                      safeArea: o.safeArea, fps: o.fps, captionBottom: captionBottom)
+                                      safeArea: o.safeArea, fps: o.fps, captionBottom: captionBottom, screenPanel: screenPanel)
             let missing = try track.missingCharacters()
             if !missing.isEmpty {
                 onWarning("\(path): no installed font has these characters: \(String(missing)) (they will be left out)")
@@ -456,14 +455,13 @@ public final class RenderPipeline: @unchecked Sendable {
             let picture = try layers.presenter?.picture(atSourceTime: t)
             if let last = lastLayered, last.canvas === base, last.presenter === picture, last.hook == hook { return last.frame }
             let out = base.reference()
-            if let picture, let p = layers.presenter {
-                out.blend(picture: picture, x: p.x, y: p.y)
+            if let picture, let p = layers.presenter { out.blend(picture: picture, x: p.x, y: p.y) }
+            // Stickers go with the presenter's picture (none while it is off) or on the canvas.
+            if picture != nil || layers.presenter == nil {
                 for (i, sticker) in layers.stickers.enumerated() {
-                    let shift = tracker?.shift(i, on: picture) ?? (dx: 0, dy: 0)
+                    let shift = picture.flatMap { tracker?.shift(i, on: $0) } ?? (dx: 0, dy: 0)
                     out.blend(sticker.overlay, x: sticker.x + shift.dx, y: sticker.y + shift.dy)
                 }
-            } else if layers.presenter == nil {
-                for sticker in layers.stickers { out.blend(sticker.overlay, x: sticker.x, y: sticker.y) }
             }
             if !hook, let title = layers.title { out.blend(title.overlay, x: title.x, y: title.y) }
             if hook, !zoom.isActive, let h = layers.headline { out.blend(h.overlay, x: h.x, y: h.y) }

@@ -81,7 +81,7 @@ public struct StickerSpec: Sendable, Equatable {
 struct PlacedSticker {
     let overlay: Overlay
     let x: Int, y: Int
-    var track = false
+    let track: Bool
 
     /// - Parameters:
     ///   - layerWidth: the attached layer's width on the canvas, in pixels.

@@ -9,9 +9,9 @@ final class StickerTracker {
     /// Sticker index → its reference patch, in picture coordinates.
     private var references: [Int: LumaPatch] = [:]
     private let radius: Int
-    private var last: (picture: Frame, shifts: [Int: (dx: Int, dy: Int)])?
-    /// The last shift found per sticker: where the next search starts.
-    private var previous: [Int: (dx: Int, dy: Int)] = [:]
+    /// Per sticker, the last picture searched and the shift found there: returned again for
+    /// the same picture, and where the search starts on the next.
+    private var last: [Int: (picture: Frame, shift: (dx: Int, dy: Int))] = [:]
 
     /// How far the picture may move between the first frame and any other, as a fraction
     /// of its width (a swaying head, a bobbing talking head; not a walk across the frame).
@@ -36,12 +36,9 @@ final class StickerTracker {
     /// The shift of sticker `index` on this presenter picture ((0, 0) if it is not tracked).
     func shift(_ index: Int, on picture: Frame) -> (dx: Int, dy: Int) {
         guard let reference = references[index] else { return (0, 0) }
-        if let last, last.picture === picture, let s = last.shifts[index] { return s }
-        let s = picture.locate(reference, near: previous[index] ?? (0, 0), radius: radius)
-        previous[index] = s
-        var shifts = last?.picture === picture ? last!.shifts : [:]
-        shifts[index] = s
-        last = (picture, shifts)
+        if let l = last[index], l.picture === picture { return l.shift }
+        let s = picture.locate(reference, near: last[index]?.shift ?? (0, 0), radius: radius)
+        last[index] = (picture, s)
         return s
     }
 }

@@ -31,12 +31,13 @@ public struct CaptionStyle: Sendable {
     public var box: RGBA? = nil
     /// The box a caption block gets when it would lie over the screen panel (the recording's
     /// own text makes bare captions unreadable, as in `pip`); nil = never. `box` wins.
-    public var boxOverScreen: RGBA? = RGBA(0, 0, 0, 215)
+    public var boxOverScreen: RGBA? = CaptionStyle.defaultBoxOverScreen
+    public static let defaultBoxOverScreen: RGBA? = RGBA(0, 0, 0, 215)
     /// `--caption-box` / `subtitles.box`: a colour (always), `auto` (over the screen only) or
     /// `none`. False when the word is none of these.
     public mutating func setBox(_ word: String) -> Bool {
         switch word.lowercased() {
-        case "auto": box = nil; boxOverScreen = CaptionStyle().boxOverScreen
+        case "auto": box = nil; boxOverScreen = Self.defaultBoxOverScreen
         case "none": box = nil; boxOverScreen = nil
         default:
             guard let colour = RGBA(hex: word) else { return false }
@@ -95,12 +96,14 @@ final class SubtitleTrack {
     /// seam of a split, or above a corner presenter).
     let captionBottom: Int
     /// Where the screen panel is: a block over it gets `style.boxOverScreen`.
-    var screenPanel: PixelRect?
+    let screenPanel: PixelRect?
     private let rasterizer: TextRasterizer
     private var cache: [Int: (overlay: Overlay, x: Int, y: Int)] = [:]
 
-    init(cues: [Cue], style: CaptionStyle, canvasWidth: Int, canvasHeight: Int, safeArea: SafeArea, fps: Int, captionBottom: Int) throws {
+    init(cues: [Cue], style: CaptionStyle, canvasWidth: Int, canvasHeight: Int, safeArea: SafeArea, fps: Int, captionBottom: Int,
+         screenPanel: PixelRect? = nil) throws {
         self.captionBottom = captionBottom
+        self.screenPanel = screenPanel
         self.cues = cues.sorted { $0.start < $1.start }
         self.style = style
         self.canvasWidth = canvasWidth

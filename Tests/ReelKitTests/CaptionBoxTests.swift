@@ -13,8 +13,7 @@ final class CaptionBoxTests: XCTestCase {
         XCTAssertTrue(style.setBox(box))
         let track = try SubtitleTrack(cues: [Cue(start: 0, end: 2, chinese: "视频第一次可以被直接优化", english: "Video is directly optimizable", line: 1)],
                                       style: style, canvasWidth: 1080, canvasHeight: 1920, safeArea: .douyin, fps: 30,
-                                      captionBottom: 1100)
-        track.screenPanel = panel
+                                      captionBottom: 1100, screenPanel: panel)
         let placed = try XCTUnwrap(try track.overlay(at: 1))
         let a = placed.overlay.alpha
         return Double(a.filter { $0 >= 150 }.count) / Double(a.count)
