@@ -95,7 +95,7 @@ extension Frame {
                     guard lo < hi else { continue }
                     for col in lo..<hi {
                         let tx = x0 + col
-                        let a = Int(sa[row * o.width + col]) * k >> 8
+                        let a = (Int(sa[row * o.width + col]) * k) >> 8   // parenthesized: in Swift >> binds tighter than *
                         if a == 0 { continue }
                         let d = Int(dst[tx])
                         dst[tx] = UInt8(d + ((Int(sy[row * o.width + col]) - d) * a + 127) / 255)
@@ -121,7 +121,7 @@ extension Frame {
                         for col in lo..<hi {
                             let tx = x0 / 2 + col
                             let i = row * cw + col
-                            let a = Int(ca[i]) * k >> 8
+                            let a = (Int(ca[i]) * k) >> 8
                             if a == 0 { continue }
                             let u = Int(du[tx]), v = Int(dv[tx])
                             du[tx] = UInt8(u + ((Int(cb[i]) - u) * a + 127) / 255)
