@@ -61,6 +61,9 @@ public struct ContentRegionDetector: Sendable {
         + "and keeps one rectangle for the whole video, clipped to the panel's aspect "
         + "from the top of the activity down (where a scrolled page is read, and where it rests at its end)."
 
+    /// What the detector featured, for the summary line.
+    public static let summary = "the content column (where the picture changes, or the densest steady text), without browser chrome and side bars"
+
     // MARK: - Tuning
 
     /// Thresholds, all in 8-bit luma levels or fractions of the sample size
@@ -453,8 +456,12 @@ extension ContentRegionDetector {
                         var bright = Run(), dark = Run()
                         for y in firstRow..<h {
                             let (isBright, isDark) = ridge(s, y * w, x, k)
-                            bright.feed(y, isBright, minSpan: minSpan, maxGap: maxGap)
-                            dark.feed(y, isDark, minSpan: minSpan, maxGap: maxGap)
+                            // A page's border is drawn, not content: its pixels stay put. The left
+                            // edges of scrolling left-aligned text (code at each indent level) also
+                            // make ridges on the mean picture, but their pixels keep changing.
+                            let still = changes[y * w + x] <= 1 && changes[y * w + x + k - 1] <= 1
+                            bright.feed(y, isBright && still, minSpan: minSpan, maxGap: maxGap)
+                            dark.feed(y, isDark && still, minSpan: minSpan, maxGap: maxGap)
                         }
                         bright.close(minSpan: minSpan)
                         dark.close(minSpan: minSpan)

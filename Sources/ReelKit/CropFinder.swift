@@ -1,14 +1,26 @@
 import Foundation
 import ReelMedia
 
-/// `--crop auto`: samples frames evenly across the video as small grayscale pictures
-/// (upright, square pixels) and asks ContentRegionDetector for one steady region.
+/// Frames of the recording sampled evenly across the used range as grayscale pictures
+/// (upright, square pixels): small ones for ContentRegionDetector, full-size ones for
+/// TextSizeEstimator.
+struct RecordingSamples {
+    /// `CropFinder.sampleWidth` wide.
+    var small: [GrayImage] = []
+    /// At display size; a few only (a 1920x1080 one is 2 MB).
+    var full: [GrayImage] = []
+}
+
+/// `--crop auto`: samples frames evenly across the video and asks ContentRegionDetector for
+/// one steady region.
 enum CropFinder {
     static let sampleCount = 12
     static let sampleWidth = 480
 
-    static func find(path: String, source: SourcePicture, videoStream: Int, duration: Double?,
-                     targetAspect: Double, trimStart: Double?, trimEnd: Double?) throws -> PixelRect? {
+    /// `count` frames evenly spread over the trimmed range; every `fullEvery`-th one (from the
+    /// middle of each group) is also kept at full size. `small: false` keeps only those.
+    static func sample(path: String, source: SourcePicture, videoStream: Int, duration: Double?,
+                       trimStart: Double?, trimEnd: Double?, count: Int, fullEvery: Int, small: Bool) throws -> RecordingSamples {
         let display = source.displaySize
         let demuxer = try Demuxer(path: path)
         demuxer.keepOnly([videoStream])
@@ -17,10 +29,12 @@ enum CropFinder {
         let start = trimStart ?? 0
         let end = trimEnd ?? (duration ?? start + 1)
         let sampleHeight = max(2, Int(Double(sampleWidth) * Double(display.height) / Double(max(display.width, 1))) & ~1)
-        var graph: FilterGraph? = nil
-        var samples: [GrayImage] = []
-        for k in 0..<sampleCount {
-            let target = start + (end - start) * (Double(k) + 0.5) / Double(sampleCount)
+        var smallGraph: FilterGraph? = nil, fullGraph: FilterGraph? = nil
+        var out = RecordingSamples()
+        for k in 0..<count {
+            let keepFull = k % fullEvery == fullEvery / 2
+            guard small || keepFull else { continue }
+            let target = start + (end - start) * (Double(k) + 0.5) / Double(count)
             try demuxer.seek(to: origin + target)
             var picked: Frame? = nil
             reading: while let packet = try demuxer.readPacket() {
@@ -32,18 +46,35 @@ enum CropFinder {
             if picked == nil { picked = ((try? decoder.decode(nil)) ?? []).last }
             decoder.reset()
             guard let frame = picked else { continue }
-            if graph == nil {
-                graph = try FilterGraph("[in]\(source.uprightFilters)scale=\(sampleWidth):\(sampleHeight):flags=area,format=gray[out]",
-                                        input: frame, timeBase: Rational(1, 1_000_000))
+            if small {
+                if smallGraph == nil {
+                    smallGraph = try FilterGraph("[in]\(source.uprightFilters)scale=\(sampleWidth):\(sampleHeight):flags=area,format=gray[out]",
+                                                 input: frame, timeBase: Rational(1, 1_000_000))
+                }
+                if let image = try gray(frame, through: smallGraph!, pts: k) { out.small.append(image) }
             }
-            let input = frame.reference()
-            input.pts = Int64(k)
-            if let gray = try graph!.process(input).first, let pixels = gray.grayPixels() {
-                samples.append(GrayImage(width: gray.width, height: gray.height, pixels: pixels))
+            if keepFull {
+                if fullGraph == nil {
+                    fullGraph = try FilterGraph("[in]\(source.uprightFilters)format=gray[out]", input: frame, timeBase: Rational(1, 1_000_000))
+                }
+                if let image = try gray(frame, through: fullGraph!, pts: k) { out.full.append(image) }
             }
         }
-        guard samples.count >= 2 else { return nil }
+        return out
+    }
+
+    private static func gray(_ frame: Frame, through graph: FilterGraph, pts: Int) throws -> GrayImage? {
+        let input = frame.reference()
+        input.pts = Int64(pts)
+        guard let gray = try graph.process(input).first, let pixels = gray.grayPixels() else { return nil }
+        return GrayImage(width: gray.width, height: gray.height, pixels: pixels)
+    }
+
+    /// The featured region of the samples, or nil when none stands out.
+    static func find(samples: RecordingSamples, source: SourcePicture, targetAspect: Double) -> PixelRect? {
+        guard samples.small.count >= 2 else { return nil }
+        let display = source.displaySize
         return ContentRegionDetector(targetAspect: targetAspect)
-            .detect(samples: samples, frameWidth: display.width, frameHeight: display.height)
+            .detect(samples: samples.small, frameWidth: display.width, frameHeight: display.height)
     }
 }

@@ -61,10 +61,11 @@ public enum RenderFlags {
 
     public static func parseCrop(_ s: String) throws -> RenderOptions.Crop {
         if s == "auto" { return .auto }
+        if s == "none" { return .none }
         let parts = s.split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
         guard parts.count == 4, let x = parts[0], let y = parts[1], let w = parts[2], let h = parts[3],
               x >= 0, y >= 0, w >= 2, h >= 2 else {
-            throw Invalid(message: "--crop \(s): expected x:y:w:h (whole pixels, w and h at least 2) or auto")
+            throw Invalid(message: "--crop \(s): expected x:y:w:h (whole pixels, w and h at least 2), auto or none")
         }
         // yuv420p needs even sizes and offsets; round inward so the crop stays inside the request.
         let x2 = (x + 1) & ~1, y2 = (y + 1) & ~1

@@ -3,13 +3,15 @@ import ReelMedia
 
 /// Everything `reel render` needs to know. Flags and (later) plan files fill it in.
 public struct RenderOptions: Sendable {
-    public enum Crop: Sendable, Equatable { case none, rect(PixelRect), auto }
+    /// `byDefault`: `auto` for a landscape recording that the screen band would shrink,
+    /// else the whole picture (see CropDecision).
+    public enum Crop: Sendable, Equatable { case none, rect(PixelRect), auto, byDefault }
     public enum Background: Sendable, Equatable { case blur, color(red: UInt8, green: UInt8, blue: UInt8) }
     public enum ProgressMode: Sendable { case auto, json, quiet }
 
     public var input: String
     public var output: String
-    public var crop: Crop = .none
+    public var crop: Crop = .byDefault
     /// Seconds of the source to use; nil = from the start / to the end.
     public var trimStart: Double?
     public var trimEnd: Double?

@@ -47,8 +47,6 @@ public final class RenderPipeline: @unchecked Sendable {
         if let s = o.trimStart, let e = o.trimEnd, e <= s {
             throw MediaError(.usage, path: o.input, "--trim end (\(e)) must be after its start (\(s))")
         }
-        let display = source.displaySize
-        let full = PixelRect(x: 0, y: 0, width: display.width & ~1, height: display.height & ~1)
         let presenterReader = try o.presenter.map { try PresenterLayer.open($0, fps: o.fps, threads: o.threads) }
         let cutOut = o.presenter?.key != nil || (presenterReader?.firstFrame.color.hasAlpha ?? false)
         let template = o.layout ?? (o.presenter == nil ? .screen : (cutOut ? .pip : .split))
@@ -60,26 +58,11 @@ public final class RenderPipeline: @unchecked Sendable {
         let layout = CanvasLayout(template: template, canvasWidth: o.width, canvasHeight: o.height, safeArea: o.safeArea,
                                   hasPresenter: o.presenter != nil, presenterIsCutOut: cutOut,
                                   captionMargin: o.captions.bottomMargin, overrides: overrides)
-        var crop = full
-        var cropReason: String? = nil
-        switch o.crop {
-        case .none: break
-        case .rect(let r):
-            guard r.width >= 2, r.height >= 2, r.x >= 0, r.y >= 0,
-                  r.x + r.width <= display.width, r.y + r.height <= display.height else {
-                throw MediaError(.usage, path: o.input, "--crop \(r) is outside the \(display.width)x\(display.height) picture")
-            }
-            crop = r
-        case .auto:
-            // Capped to the aspect of the band the panel will fill (not the whole safe band):
-            // in `split` a tall column would otherwise be shrunk to half the canvas width.
-            let bandAspect = Double(o.width) / Double(max(2, layout.screenHeight))
-            let found = try CropFinder.find(path: o.input, source: source, videoStream: videoInfo.index,
-                                            duration: info.duration, targetAspect: bandAspect,
-                                            trimStart: o.trimStart, trimEnd: o.trimEnd)
-            crop = found ?? full
-            cropReason = found == nil ? "auto: no distinct content region found; using the whole picture" : "auto: \(ContentRegionDetector.explanation)"
-        }
+        let featured = try CropDecision.decide(options: o, path: o.input, source: source, videoStream: videoInfo.index,
+                                               duration: videoInfo.duration ?? info.duration, layout: layout)
+        if let warning = featured.warning { onWarning("\(o.input): \(warning)") }
+        let crop = featured.rect
+        let cropReason: String? = featured.summary
         let composer = CanvasComposer(canvasWidth: o.width, canvasHeight: o.height, crop: crop,
                                       panel: layout.panel(canvasWidth: o.width, canvasHeight: o.height, content: (crop.width, crop.height)),
                                       background: o.background, source: source, bitexact: o.deterministic)

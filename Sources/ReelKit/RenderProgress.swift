@@ -25,6 +25,7 @@ public struct RenderSummary: Sendable {
     public var wallSeconds: Double
     /// The region of the recording that was featured (display coordinates).
     public var crop: PixelRect
+    /// The summary of that choice: the region, why, and the estimated size of its text on the phone.
     public var cropReason: String?
     /// Source frames whose composition was reused because the picture had not changed.
     public var reusedFrames: Int

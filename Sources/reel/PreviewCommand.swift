@@ -26,9 +26,11 @@ struct PreviewCommand: ParsableCommand {
         options.previewAt = at
         Interruption.install()
         do {
-            let summary = try RenderPipeline(options: options).run()
+            let printer = ProgressPrinter(mode: options.progress)
+            let summary = try RenderPipeline(options: options, onWarning: printer.warn).run()
             if options.progress != .quiet {
                 print("reel: wrote \(summary.output) (the frame at \(String(format: "%.2f", at)) s)")
+                if let crop = summary.cropReason { print("reel: \(crop)") }
                 if let hook = summary.hook { print("reel: \(hook)") }
             }
         } catch { fail(error) }

@@ -48,8 +48,8 @@ final class ProgressPrinter: @unchecked Sendable {
         clearLine()
         guard mode == .auto else { return }
         var text = String(format: "reel: wrote %@ (%d frames, %.2f s, %.1fx realtime)", s.output, s.frames, s.duration, s.duration / max(s.wallSeconds, 1e-6))
-        text += "; featured region \(s.crop.width)x\(s.crop.height) at \(s.crop.x),\(s.crop.y)"
         print(text)
+        print("reel: " + (s.cropReason ?? "featured region \(s.crop.width)x\(s.crop.height) at \(s.crop.x),\(s.crop.y)"))
         if let hook = s.hook { print("reel: \(hook)") }
         if let loudness = s.loudness { print("reel: audio \(loudness)") }
     }

@@ -9,7 +9,11 @@ struct Render: ParsableCommand {
         abstract: "Render a screen recording as a 9:16 H.264 MP4 (1080x1920, 30 fps, AAC 48 kHz stereo).",
         discussion: """
         The recording (or its --crop) is fitted to the width in the upper-middle of the canvas, \
-        inside the Douyin safe area, over a blurred, darkened fill made from the same frame.
+        inside the Douyin safe area, over a blurred, darkened fill made from the same frame. \
+        By default a landscape recording that the screen band would shrink is cropped to its \
+        content column (--crop auto); portrait and small recordings keep the whole picture; \
+        --crop none always keeps it. reel estimates the size of the featured text on the phone \
+        and warns below 18 px (on a 1080-wide canvas), suggesting a tighter --crop.
 
         --crop \(ContentRegionDetector.explanation)
 
@@ -40,7 +44,7 @@ struct Render: ParsableCommand {
 struct RenderArguments: ParsableArguments {
     @Argument(help: "The screen recording (any format libav decodes), or a plan file (.yaml, .yml, .json).") var input: String
     @Option(name: .shortAndLong, help: "The MP4 to write (a plan may name it).") var output: String?
-    @Option(help: "Region of the recording to feature: x:y:w:h in displayed pixels, or 'auto'.") var crop: String?
+    @Option(help: "Region of the recording to feature: x:y:w:h in displayed pixels, 'auto' or 'none' (default: auto for a landscape recording the screen band would shrink, else none).") var crop: String?
     @Option(help: "Part of the recording to use, in seconds: start:end (either may be empty).") var trim: String?
     @Option(help: "Output frame rate: 25, 30 (default), 50 or 60.") var fps: Int?
     @Option(help: "Output size WxH (default 1080x1920).") var size: String?
