@@ -37,6 +37,9 @@ public struct RenderOptions: Sendable {
     /// `reel preview`: compose only the frame shown at this output time and write it as a
     /// PNG to `output`; nothing is encoded.
     public var previewAt: Double?
+    /// `reel plan`: make every decision (crop, layout, hook) and return them in the summary's
+    /// `resolved`; nothing is decoded past the planning, nothing written.
+    public var resolveOnly = false
     /// Burned-in subtitles: a bilingual SRT/VTT/ASS file (Chinese line, then English line),
     /// or a Chinese file plus an English file merged by time.
     public var subtitles: String?

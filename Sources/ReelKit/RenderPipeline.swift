@@ -84,6 +84,14 @@ public final class RenderPipeline: @unchecked Sendable {
         } catch let e as TextError { throw MediaError(.unavailable, path: o.captions.chinese.font, e.description) }
         let sourceDuration = videoInfo.duration ?? info.duration ?? 0
         var (edit, hookReason) = try makeEditList(sourceDuration: sourceDuration, presenter: presenter, cues: subtitles?.cues ?? [])
+        if o.resolveOnly {
+            var summary = RenderSummary(output: o.output, frames: Self.expectedFrames(edit: edit, sourceDuration: sourceDuration, fps: o.fps),
+                                        duration: 0, wallSeconds: Date().timeIntervalSince(started), crop: crop, cropReason: cropReason,
+                                        reusedFrames: 0, hook: hookReason)
+            summary.duration = Double(summary.frames) / Double(o.fps)
+            summary.resolved = ResolvedRender(crop: crop, template: template, layout: layout, edit: edit)
+            return summary
+        }
         if let t = o.previewAt {
             let n = max(0, Int((t * Double(o.fps)).rounded(.down)))
             let total = Self.expectedFrames(edit: edit, sourceDuration: sourceDuration, fps: o.fps)
