@@ -29,8 +29,7 @@ public final class Demuxer: @unchecked Sendable {
         self.path = path
         let found = avformat_find_stream_info(ctx, nil)
         if found < 0 {
-            var c: UnsafeMutablePointer<AVFormatContext>? = ctx
-            avformat_close_input(&c)
+            // Closed once, by deinit (all stored properties are set, so it runs).
             throw MediaError(.invalidInput, path: path, "cannot read stream information: \(averrorText(found))")
         }
     }
