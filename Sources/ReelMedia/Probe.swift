@@ -16,6 +16,13 @@ public enum Probe {
             streams.append(streamInfo(demuxer.stream(i)))
         }
         var info = MediaInfo(path: path, container: demuxer.containerName, duration: demuxer.duration, streams: streams)
+        if info.duration == nil, let found = try scanDurations(path: path) {
+            info.duration = found.total
+            info.durationFromPackets = true
+            for k in info.streams.indices where info.streams[k].duration == nil {
+                info.streams[k].duration = found.streams[info.streams[k].index]
+            }
+        }
         if let v = demuxer.bestStream(.video) {
             let deltas = try packetIntervals(demuxer, stream: v, limit: scanPackets)
             if let k = info.streams.firstIndex(where: { $0.index == v }) {

@@ -52,4 +52,44 @@ final class RealWorldFileTests: ReelTestCase {
             XCTAssertEqual(try MediaInfo(out).video?.str("profile"), "High", "--preset \(preset)")
         }
     }
+
+    // MARK: - 1: no declared duration
+
+    /// Frames of the first video stream, counted by ffprobe decoding them.
+    func frameCount(_ url: URL) throws -> Int {
+        let j = try ffprobeJSON(url, ["-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames"])
+        return (j["streams"] as? [[String: Any]])?.first.flatMap { $0.int("nb_read_frames") } ?? -1
+    }
+
+    /// A browser's MediaRecorder WebM (piped: no duration, no cues), live-muxed Matroska and a
+    /// raw Annex-B H.264 stream (no timestamps either) declare no duration. ffprobe says N/A;
+    /// reel finds it by reading the packets, says so in `probe`, and renders every frame,
+    /// trimmed or not.
+    func testFilesWithoutDeclaredDurationRender() throws {
+        let src = ["-f", "lavfi", "-i", "testsrc=s=320x240:r=30:d=2"]
+        let audio = ["-f", "lavfi", "-i", "sine=d=2"]
+        let (ffprobe, _) = try Tools.requireFFmpeg()
+        let browser = file("browser.webm")
+        let r = try ffmpeg(src + audio + ["-c:v", "libvpx", "-b:v", "400k", "-c:a", "libopus", "-f", "webm", "pipe:1"])
+        try r.stdout.write(to: browser)
+        let live = file("live.mkv"), raw = file("annexb.h264")
+        try ffmpeg(src + ["-c:v", "libx264", "-live", "1", live.path])
+        try ffmpeg(src + ["-c:v", "libx264", "-bsf:v", "h264_mp4toannexb", "-f", "h264", raw.path])
+        for input in [browser, live, raw] {
+            let declared = try runProcess(ffprobe, ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", input.path])
+            XCTAssertEqual(declared.stdoutString.trimmingCharacters(in: .whitespacesAndNewlines), "N/A", "fixture \(input.lastPathComponent)")
+            XCTAssertEqual(try frameCount(input), 60)
+            let probe = try reel(["probe", input.path])
+            XCTAssertEqual(probe.exitCode, 0, probe.summary)
+            XCTAssertTrue(probe.stdoutString.contains("duration 2.0") && probe.stdoutString.contains("found by reading the packets"),
+                          probe.stdoutString)
+            let out = file("out-\(input.lastPathComponent).mp4")
+            let whole = try reel(["render", input.path, "-o", out.path, "--size", "360x640"])
+            XCTAssertEqual(whole.exitCode, 0, whole.summary)
+            XCTAssertEqual(try frameCount(out), 60, input.lastPathComponent)
+            let trimmed = try reel(["render", input.path, "-o", out.path, "--force", "--trim", "0.5:1.5", "--size", "360x640"])
+            XCTAssertEqual(trimmed.exitCode, 0, trimmed.summary)
+            XCTAssertEqual(try frameCount(out), 30, "\(input.lastPathComponent) --trim 0.5:1.5")
+        }
+    }
 }
