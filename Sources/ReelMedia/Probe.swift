@@ -83,13 +83,10 @@ public enum Probe {
             info.height = Int(par.height)
             let sar = s.pointee.sample_aspect_ratio.num > 0 ? s.pointee.sample_aspect_ratio : par.sample_aspect_ratio
             info.sampleAspectRatio = sar.num > 0 ? Rational(Int(sar.num), Int(sar.den)) : Rational(1, 1)
-            var hflip: Int32 = 0
-            let theta = reel_stream_rotation(s, &hflip)
-            // av_display_rotation_get is counter-clockwise; turning upright needs the clockwise angle.
-            var cw = Int((-theta).rounded()) % 360
-            if cw < 0 { cw += 360 }
-            info.rotation = cw
-            info.mirrored = hflip != 0
+            var clockwise: Int32 = 0, mirror: Int32 = 0
+            reel_stream_orientation(s, &clockwise, &mirror)
+            info.rotation = Int(clockwise)
+            info.mirrored = mirror != 0
             let r = s.pointee.r_frame_rate, a = s.pointee.avg_frame_rate
             if r.den > 0, r.num > 0 { info.frameRate = Rational(Int(r.num), Int(r.den)) }
             if a.den > 0, a.num > 0 { info.averageFrameRate = Rational(Int(a.num), Int(a.den)) }

@@ -92,4 +92,67 @@ final class RealWorldFileTests: ReelTestCase {
             XCTAssertEqual(try frameCount(out), 30, "\(input.lastPathComponent) --trim 0.5:1.5")
         }
     }
+
+    // MARK: - 2: orientations, mirrored or not
+
+    /// An MP4 whose track header carries the display matrix `[a b 0; c d 0; 0 0 1]` (a, b, c, d
+    /// in {-1, 0, 1}), as phones and editors write it. ffmpeg 5.1's CLI has no
+    /// `-display_rotation`/`-display_hflip`, so the `tkhd` matrix of an ffmpeg-made file is
+    /// patched. The picture: 160x96, a red block top-left, a green block top-right.
+    func orientedFixture(_ m: (Int32, Int32, Int32, Int32), name: String) throws -> URL {
+        let url = file(name)
+        try ffmpeg(["-f", "lavfi", "-i", "color=black:s=160x96:r=10:d=0.3",
+                    "-vf", "drawbox=x=0:y=0:w=48:h=32:color=red:t=fill,drawbox=x=112:y=0:w=48:h=32:color=lime:t=fill",
+                    "-c:v", "libx264", "-pix_fmt", "yuv420p", url.path])
+        var data = try Data(contentsOf: url)
+        guard let r = data.range(of: Data("tkhd".utf8)) else { throw TestFailure("no tkhd in \(name)") }
+        let box = r.lowerBound - 4
+        let matrix = box + (data[r.upperBound] == 1 ? 60 : 48)
+        let fixed: Int32 = 1 << 16
+        for (i, v) in [m.0, m.1, 0, m.2, m.3, 0, 0, 0, 1 << 14].enumerated() {
+            let value = UInt32(bitPattern: i == 8 ? v << 16 : v * fixed)
+            for k in 0..<4 { data[matrix + 4 * i + k] = UInt8((value >> (24 - 8 * k)) & 0xFF) }
+        }
+        try data.write(to: url)
+        return url
+    }
+
+    /// Which colour (r, g or k) sits near each corner of a picture: TL, TR, BL, BR.
+    func corners(_ f: Frame, box: (x: Double, y: Double, w: Double, h: Double)) -> String {
+        [(0.12, 0.12), (0.88, 0.12), (0.12, 0.88), (0.88, 0.88)].map { (u, v) -> String in
+            let p = f.average(Int(box.x + u * box.w), Int(box.y + v * box.h), radius: 2)
+            return p[0] > 150 && p[1] < 90 ? "r" : p[1] > 150 && p[0] < 90 ? "g" : p.max()! < 60 ? "k" : "?"
+        }.joined()
+    }
+
+    /// All eight display matrices (4 rotations × mirrored or not): reel's render and
+    /// `reel hash` show the picture the way ffmpeg's autorotate does.
+    func testEveryOrientationMatchesFFmpeg() throws {
+        let (_, ffmpegTool) = try Tools.requireFFmpeg()
+        let matrices: [(Int32, Int32, Int32, Int32)] = [(1, 0, 0, 1), (-1, 0, 0, 1), (1, 0, 0, -1), (-1, 0, 0, -1),
+                                                          (0, 1, 1, 0), (0, -1, 1, 0), (0, 1, -1, 0), (0, -1, -1, 0)]
+        var seen = Set<String>()
+        for (n, m) in matrices.enumerated() {
+            let input = try orientedFixture(m, name: "o\(n).mp4")
+            let (w, h) = m.0 == 0 ? (96, 160) : (160, 96)   // a quarter turn swaps the sides
+            let upright = try decodeFrame(input, pixFmt: "rgb24", width: w, height: h)   // ffmpeg autorotates
+            let expected = corners(upright, box: (0, 0, Double(w), Double(h)))
+            seen.insert(expected)
+            let out = file("o\(n)-out.mp4")
+            let r = try reel(["render", input.path, "-o", out.path])
+            XCTAssertEqual(r.exitCode, 0, r.summary)
+            let canvas = try decodeRGB709(out, width: 1080, height: 1920)
+            XCTAssertEqual(corners(canvas, box: layoutBox(displayWidth: Double(w), displayHeight: Double(h))), expected,
+                           "matrix \(m): reel's render vs ffmpeg's upright picture")
+            let reference = try runProcess(ffmpegTool, ["-v", "error", "-flags", "+bitexact", "-i", input.path,
+                                                        "-map", "0:v", "-f", "framemd5", "-"])
+            let hashes = try reel(["hash", input.path])
+            func md5s(_ text: String) -> [Substring] {
+                text.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { $0.split(separator: ",").last }
+            }
+            XCTAssertEqual(md5s(hashes.stdoutString), md5s(reference.stdoutString), "matrix \(m): reel hash vs ffmpeg framemd5")
+            XCTAssertFalse(md5s(reference.stdoutString).isEmpty)
+        }
+        XCTAssertEqual(seen.count, 8, "eight different upright pictures: \(seen.sorted())")
+    }
 }
