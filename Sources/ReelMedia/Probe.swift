@@ -96,6 +96,12 @@ public enum Probe {
                 info.bitDepth = Int(desc.pointee.comp.0.depth)
                 info.hasAlpha = (desc.pointee.flags & UInt64(AV_PIX_FMT_FLAG_ALPHA)) != 0
             }
+            // WebM keeps VP8/VP9 alpha beside the picture (BlockAdditional), flagged by the
+            // track's alpha_mode; the stream's pixel format (from the colour planes) says yuv420p.
+            if let e = av_dict_get(s.pointee.metadata, "alpha_mode", nil, 0), String(cString: e.pointee.value) == "1",
+               par.codec_id == AV_CODEC_ID_VP8 || par.codec_id == AV_CODEC_ID_VP9 {
+                info.hasAlpha = true
+            }
             info.colorRange = String(cString: av_color_range_name(par.color_range))
             info.colorSpace = String(cString: av_color_space_name(par.color_space))
             info.colorPrimaries = String(cString: av_color_primaries_name(par.color_primaries))

@@ -155,4 +155,64 @@ final class RealWorldFileTests: ReelTestCase {
         }
         XCTAssertEqual(seen.count, 8, "eight different upright pictures: \(seen.sorted())")
     }
+
+    // MARK: - 5: tiny pictures
+
+    /// 1x1 … 4x4 pictures (and 3x1, 1x3) decode in libav, so they render: a red picture
+    /// fills the panel red (it failed with exit 70 in the filter graph: a crop of 0 pixels).
+    func testTinyPicturesRender() throws {
+        for (w, h) in [(1, 1), (2, 2), (3, 3), (4, 4), (3, 1), (1, 3)] {
+            let input = file("tiny\(w)x\(h).mkv")
+            try ffmpeg(["-f", "lavfi", "-i", "color=red:s=16x16:r=10:d=0.3", "-vf", "scale=\(w):\(h),setsar=1", "-c:v", "png", input.path])
+            XCTAssertEqual(try MediaInfo(input).video?.int("width"), w)
+            let out = file("tiny\(w)x\(h).mp4")
+            let r = try reel(["render", input.path, "-o", out.path])
+            XCTAssertEqual(r.exitCode, 0, r.summary)
+            guard r.exitCode == 0 else { continue }
+            let p = try decodeRGB709(out, width: 1080, height: 1920).average(540, 830, radius: 3)
+            XCTAssertTrue(p[0] > 200 && p[1] < 60 && p[2] < 60, "\(w)x\(h): panel centre \(fmt(p))")
+            let hash = try reel(["hash", input.path])
+            XCTAssertEqual(hash.exitCode, 0, hash.summary)
+        }
+    }
+
+    // MARK: - 3, 4: VP9 and VP8 with alpha, made with other settings
+
+    /// VP9 and VP8 alpha WebMs encoded with settings unlike the fixture script's (realtime
+    /// speed, error resilience, no lag, a 1000-frame GOP, 4 threads and tiles, an odd size):
+    /// `reel probe` says alpha (ffprobe: yuv420p + alpha_mode=1), and the presenter's
+    /// opaque picture shows where ffmpeg's libvpx decode has it, with the background
+    /// through the transparent part.
+    func testAlphaWebMsFromOtherSettings() throws {
+        let variants: [(String, String, [String])] = [
+            ("vp9-rt.webm", "160x120", ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-lag-in-frames", "0", "-error-resilient", "1"]),
+            ("vp9-gop.webm", "161x121", ["-c:v", "libvpx-vp9", "-g", "1000", "-threads", "4", "-tile-columns", "2", "-row-mt", "1", "-frame-parallel", "1"]),
+            ("vp8-rt.webm", "160x120", ["-c:v", "libvpx", "-auto-alt-ref", "0", "-deadline", "realtime", "-cpu-used", "16", "-error-resilient", "1"]),
+            ("vp8-gop.webm", "161x121", ["-c:v", "libvpx", "-auto-alt-ref", "0", "-g", "1000", "-threads", "4", "-b:v", "80k"]),
+        ]
+        for (name, size, settings) in variants {
+            let input = file(name)
+            // Opaque white on the left half, transparent on the right.
+            try ffmpeg(["-f", "lavfi", "-i", "color=white:s=\(size):r=30:d=2,format=rgba,geq=r=255:g=255:b=255:a='if(lt(X,W/2),255,0)'",
+                        "-pix_fmt", "yuva420p"] + settings + [input.path])
+            let tags = try ffprobeJSON(input, ["-show_entries", "stream=pix_fmt:stream_tags=alpha_mode"])
+            let stream = (tags["streams"] as? [[String: Any]])?.first
+            XCTAssertEqual((stream?["tags"] as? [String: Any])?["alpha_mode"] as? String, "1", name)
+            let probe = try reel(["probe", input.path])
+            XCTAssertTrue(probe.stdoutString.contains("alpha"), "\(name): \(probe.stdoutString)")
+            let out = file("\(name).mp4")
+            let r = try reel(["render", "--background", "#000000", Paths.fixture("media/noaudio.mp4").path, "-o", out.path,
+                              "--presenter", input.path, "--layout", "pip", "--presenter-scale", "0.5", "--presenter-anchor", "center",
+                              "--trim", ":1.5", "--size", "360x640"])
+            XCTAssertEqual(r.exitCode, 0, r.summary)
+            guard r.exitCode == 0 else { continue }
+            for t in [0.1, 1.2] {
+                // The box is centred, 180 wide: its left half white; the right half shows what is below.
+                let f = try decodeRGB709(out, width: 360, height: 640, seek: t)
+                let opaque = f.average(180 - 45, 320, radius: 3), clear = f.average(180 + 45, 320, radius: 3)
+                XCTAssertTrue(opaque.allSatisfy { $0 > 220 }, "\(name) at \(t): opaque half \(fmt(opaque))")
+                XCTAssertFalse(clear.allSatisfy { $0 > 220 }, "\(name) at \(t): transparent half \(fmt(clear))")
+            }
+        }
+    }
 }
