@@ -17,16 +17,37 @@ void reel_channel_layout_stereo(AVChannelLayout *layout) {
     av_channel_layout_copy(layout, &stereo);
 }
 
-double reel_stream_rotation(const AVStream *stream, int *hflip) {
-    *hflip = 0;
-    const uint8_t *data = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, NULL);
-    if (!data) return 0;
-    const int32_t *m = (const int32_t *)data;
-    double theta = av_display_rotation_get(m);
-    if (isnan(theta)) return 0;
-    // A negative determinant means the matrix also mirrors horizontally.
-    *hflip = ((int64_t)m[0] * m[4] - (int64_t)m[1] * m[3]) < 0;
-    return theta;
+int reel_stream_orientation(const AVStream *stream, int *clockwise, int *mirror) {
+    *clockwise = 0;
+    *mirror = 0;
+    const int32_t *m = (const int32_t *)av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, NULL);
+    if (!m) return 0;
+    double ccw = av_display_rotation_get(m);
+    if (isnan(ccw)) return 0;
+    // fftools' get_rotation: clockwise degrees in [0, 360).
+    double theta = -round(ccw);
+    theta -= 360 * floor(theta / 360 + 0.9 / 360);
+    // fftools' choice of filters, rewritten as "hflip, then turn clockwise":
+    // transpose (cclock_flip) = hflip + 270; clock_flip = hflip + 90; vflip = hflip + 180.
+    if (fabs(theta - 90) < 1.0) {
+        *clockwise = m[3] > 0 ? 270 : 90;
+        *mirror = m[3] > 0;
+    } else if (fabs(theta - 180) < 1.0) {
+        int h = m[0] < 0, v = m[4] < 0;
+        if (h && v) *clockwise = 180;
+        else if (h) *mirror = 1;
+        else if (v) { *mirror = 1; *clockwise = 180; }
+    } else if (fabs(theta - 270) < 1.0) {
+        *clockwise = m[3] < 0 ? 90 : 270;
+        *mirror = m[3] < 0;
+    } else if (fabs(theta) < 1.0 || fabs(theta - 360) < 1.0) {
+        if (m[4] < 0) { *mirror = 1; *clockwise = 180; }
+    } else {
+        // Not a quarter turn: ffmpeg uses its `rotate` filter; report the angle.
+        *clockwise = (int)theta;
+        *mirror = ((int64_t)m[0] * m[4] - (int64_t)m[1] * m[3]) < 0;
+    }
+    return 1;
 }
 
 static int reel_print_level = AV_LOG_QUIET;

@@ -19,15 +19,22 @@ struct SourcePicture: Equatable {
         sampleAspect = (sar.num > 0 && sar.den > 0) ? sar : Rational(1, 1)
     }
 
-    /// Width of the stored picture once non-square pixels are made square.
-    var squareWidth: Int {
+    /// Width of the stored picture once non-square pixels are made square (before `magnify`).
+    private var unmagnifiedWidth: Int {
         sampleAspect.num == sampleAspect.den ? storedWidth
             : max(2, Int((Double(storedWidth) * sampleAspect.value / 2).rounded()) * 2)
     }
 
+    /// Pictures under 2 pixels on a side (1x1, 4x1 …) have no whole 4:2:0 chroma pair to
+    /// crop to: they are enlarged by whole pixels first (nearest neighbour, exact).
+    var magnify: Int { unmagnifiedWidth < 2 || storedHeight < 2 ? 2 : 1 }
+
+    /// Width of the stored picture once non-square pixels are made square.
+    var squareWidth: Int { unmagnifiedWidth * magnify }
+
     /// The upright, square-pixel size: what a viewer sees, and what crops refer to.
     var displaySize: (width: Int, height: Int) {
-        rotation % 180 == 90 ? (storedHeight, squareWidth) : (squareWidth, storedHeight)
+        rotation % 180 == 90 ? (storedHeight * magnify, squareWidth) : (squareWidth, storedHeight * magnify)
     }
 
     /// Only the exact pixel moves for the display matrix (no aspect change), comma-terminated.
@@ -46,7 +53,8 @@ struct SourcePicture: Equatable {
     /// Filters that make the picture upright (transpose/flip are exact pixel moves) and
     /// square-pixelled. Comma-terminated fragment, or "" when nothing is needed.
     var uprightFilters: String {
-        let square = sampleAspect.num != sampleAspect.den ? "scale=\(squareWidth):\(storedHeight):flags=bicubic,setsar=1," : ""
+        let square = magnify > 1 ? "scale=\(squareWidth):\(storedHeight * magnify):flags=neighbor,setsar=1,"
+            : sampleAspect.num != sampleAspect.den ? "scale=\(squareWidth):\(storedHeight):flags=bicubic,setsar=1," : ""
         return square + rotationFilters
     }
 }

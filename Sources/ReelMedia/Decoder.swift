@@ -9,6 +9,11 @@ public final class Decoder: @unchecked Sendable {
     /// Time base of the frames' pts (the stream's).
     public let timeBase: Rational
     private var flushed = false
+    /// Raw elementary streams (Annex-B H.264, …) carry no timestamps: their frames are
+    /// placed one after another (as ffmpeg's tools do), by duration or the nominal rate.
+    private var sawTimestamp = false
+    private var untimedNext: Int64 = 0
+    private let nominalDuration: Int64
 
     /// - Parameter threads: 0 lets libav choose; decoding is bit-exact for any count.
     public init(_ demuxer: Demuxer, stream index: Int, threads: Int = 0, preferredDecoder: String? = nil, bitexact: Bool = false) throws {
@@ -27,6 +32,9 @@ public final class Decoder: @unchecked Sendable {
         path = demuxer.path
         let tb = stream.pointee.time_base
         timeBase = Rational(Int(tb.num), Int(tb.den))
+        let rate = stream.pointee.avg_frame_rate.num > 0 ? stream.pointee.avg_frame_rate : stream.pointee.r_frame_rate
+        nominalDuration = rate.num > 0 && rate.den > 0 && tb.num > 0
+            ? max(1, av_rescale_q(1, AVRational(num: rate.den, den: rate.num), tb)) : 1
         try check(avcodec_parameters_to_context(ctx, par), path: path, "decoder parameters")
         ctx.pointee.pkt_timebase = tb
         ctx.pointee.thread_count = Int32(threads)
@@ -71,6 +79,7 @@ public final class Decoder: @unchecked Sendable {
     public func reset() {
         avcodec_flush_buffers(context)
         flushed = false
+        untimedNext = 0   // an untimed stream can only go back to its start (Demuxer.seek)
     }
 
     private func drain() throws -> [Frame] {
@@ -81,7 +90,14 @@ public final class Decoder: @unchecked Sendable {
             if code == AVERROR_EAGAIN_CODE || code == AVERROR_EOF_CODE { return frames }
             if code < 0 { throw MediaError(.invalidInput, path: path, "cannot decode: \(averrorText(code))") }
             // Timestamps as ffmpeg's own tools use them: the decoder's best guess when pts is missing.
-            frame.pointer.pointee.pts = frame.pointer.pointee.best_effort_timestamp
+            let f = frame.pointer
+            f.pointee.pts = f.pointee.best_effort_timestamp
+            if f.pointee.pts != NOPTS {
+                sawTimestamp = true
+            } else if !sawTimestamp {
+                f.pointee.pts = untimedNext
+                untimedNext += f.pointee.pkt_duration > 0 ? f.pointee.pkt_duration : nominalDuration
+            }
             frames.append(frame)
         }
     }

@@ -29,8 +29,7 @@ public final class Demuxer: @unchecked Sendable {
         self.path = path
         let found = avformat_find_stream_info(ctx, nil)
         if found < 0 {
-            var c: UnsafeMutablePointer<AVFormatContext>? = ctx
-            avformat_close_input(&c)
+            // Closed once, by deinit (all stored properties are set, so it runs).
             throw MediaError(.invalidInput, path: path, "cannot read stream information: \(averrorText(found))")
         }
     }
@@ -91,7 +90,14 @@ public final class Demuxer: @unchecked Sendable {
     /// Seek so that the next packets start at or before `seconds` (a keyframe).
     public func seek(to seconds: Double) throws {
         let ts = Int64(seconds * Double(AV_TIME_BASE))
-        try check(avformat_seek_file(context, -1, Int64.min, ts, ts, 0), .invalidInput, path: path, "cannot seek to \(seconds) s")
+        let code = avformat_seek_file(context, -1, Int64.min, ts, ts, 0)
+        if code < 0, context.pointee.start_time == NOPTS, av_seek_frame(context, -1, 0, AVSEEK_FLAG_BYTE) >= 0 {
+            // Raw elementary streams (Annex-B H.264) have no timestamps to seek by: start again
+            // from the first byte; the caller drops the frames before its target, as after any
+            // seek to an earlier keyframe.
+            return
+        }
+        try check(code, .invalidInput, path: path, "cannot seek to \(seconds) s")
     }
 
     /// A stream's metadata tag (e.g. WebM's `alpha_mode`), if present.

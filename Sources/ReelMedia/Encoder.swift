@@ -33,6 +33,10 @@ public final class Encoder: @unchecked Sendable {
     let context: UnsafeMutablePointer<AVCodecContext>
     public let name: String
 
+    /// x264's presets (x264_preset_names in x264.h), fastest first.
+    public static let x264Presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
+                                     "slower", "veryslow", "placebo"]
+
     /// Whether this libavcodec has an H.264 (or any) encoder by that name.
     public static func exists(_ name: String) -> Bool { avcodec_find_encoder_by_name(name) != nil }
 
@@ -74,22 +78,31 @@ public final class Encoder: @unchecked Sendable {
         var options: OpaquePointer? = nil
         defer { av_dict_free(&options) }
         if s.encoder == "libx264" {
+            // x264 prints an unknown preset's error itself, straight to stderr: name it here instead.
+            guard Self.x264Presets.contains(s.preset) else {
+                throw MediaError(.unavailable, path: s.encoder,
+                                 "unknown preset '\(s.preset)' (one of \(Self.x264Presets.joined(separator: ", ")))")
+            }
             av_dict_set(&options, "preset", s.preset, 0)
             av_dict_set(&options, "crf", "\(s.crf)", 0)
             av_dict_set(&options, "profile", "high", 0)
             // Closed GOPs of fixed maximum length; scenecut may add keyframes earlier, never later.
-            av_dict_set(&options, "x264-params", "open-gop=0:keyint=\(s.fps * s.keyframeSeconds)", 0)
-            if s.deterministic { av_dict_set(&options, "x264-params", "open-gop=0:keyint=\(s.fps * s.keyframeSeconds):threads=\(max(s.threads, 1))", 0) }
+            // x264's `profile` is only a ceiling: it writes the lowest profile the features used
+            // need, and ultrafast turns off CABAC and the 8x8 transform (Constrained Baseline).
+            // The 8x8 transform is a High-only tool, so with it every preset writes High.
+            var params = "open-gop=0:keyint=\(s.fps * s.keyframeSeconds):8x8dct=1"
+            if s.deterministic { params += ":threads=\(max(s.threads, 1))" }
+            av_dict_set(&options, "x264-params", params, 0)
         } else {
             // Other H.264 encoders (nvenc, vaapi, openh264…) take what they understand.
             av_dict_set(&options, "preset", s.preset, 0)
             av_dict_set(&options, "profile", "high", 0)
             av_dict_set(&options, "cq", "\(s.crf)", 0)
         }
+        // On failure the context is freed once, by deinit (every stored property is set by now,
+        // so Swift runs deinit for a throwing init): freeing it here too was a double free.
         let opened = avcodec_open2(ctx, codec, &options)
         if opened < 0 {
-            var cp: UnsafeMutablePointer<AVCodecContext>? = ctx
-            avcodec_free_context(&cp)
             throw MediaError(.unavailable, path: s.encoder, "cannot open encoder: \(averrorText(opened))")
         }
     }
@@ -111,8 +124,6 @@ public final class Encoder: @unchecked Sendable {
         if globalHeader { ctx.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
         let opened = avcodec_open2(ctx, codec, nil)
         if opened < 0 {
-            var cp: UnsafeMutablePointer<AVCodecContext>? = ctx
-            avcodec_free_context(&cp)
             throw MediaError(.unavailable, path: "aac", "cannot open encoder: \(averrorText(opened))")
         }
     }

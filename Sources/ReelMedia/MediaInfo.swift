@@ -6,6 +6,9 @@ public struct MediaInfo: Codable, Sendable {
     public var container: String
     /// Seconds; nil when the container does not say.
     public var duration: Double?
+    /// The header declared no duration: `duration` (and the streams' own) were found by
+    /// reading every packet to the end.
+    public var durationFromPackets: Bool = false
     public var streams: [StreamInfo]
     /// EBU R128 measurements of the best audio stream, when asked for and the file has audio.
     public var loudness: Loudness?

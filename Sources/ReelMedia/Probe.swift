@@ -16,6 +16,13 @@ public enum Probe {
             streams.append(streamInfo(demuxer.stream(i)))
         }
         var info = MediaInfo(path: path, container: demuxer.containerName, duration: demuxer.duration, streams: streams)
+        if info.duration == nil, let found = try scanDurations(path: path) {
+            info.duration = found.total
+            info.durationFromPackets = true
+            for k in info.streams.indices where info.streams[k].duration == nil {
+                info.streams[k].duration = found.streams[info.streams[k].index]
+            }
+        }
         if let v = demuxer.bestStream(.video) {
             let deltas = try packetIntervals(demuxer, stream: v, limit: scanPackets)
             if let k = info.streams.firstIndex(where: { $0.index == v }) {
@@ -76,13 +83,10 @@ public enum Probe {
             info.height = Int(par.height)
             let sar = s.pointee.sample_aspect_ratio.num > 0 ? s.pointee.sample_aspect_ratio : par.sample_aspect_ratio
             info.sampleAspectRatio = sar.num > 0 ? Rational(Int(sar.num), Int(sar.den)) : Rational(1, 1)
-            var hflip: Int32 = 0
-            let theta = reel_stream_rotation(s, &hflip)
-            // av_display_rotation_get is counter-clockwise; turning upright needs the clockwise angle.
-            var cw = Int((-theta).rounded()) % 360
-            if cw < 0 { cw += 360 }
-            info.rotation = cw
-            info.mirrored = hflip != 0
+            var clockwise: Int32 = 0, mirror: Int32 = 0
+            reel_stream_orientation(s, &clockwise, &mirror)
+            info.rotation = Int(clockwise)
+            info.mirrored = mirror != 0
             let r = s.pointee.r_frame_rate, a = s.pointee.avg_frame_rate
             if r.den > 0, r.num > 0 { info.frameRate = Rational(Int(r.num), Int(r.den)) }
             if a.den > 0, a.num > 0 { info.averageFrameRate = Rational(Int(a.num), Int(a.den)) }
@@ -91,6 +95,12 @@ public enum Probe {
             if let desc = av_pix_fmt_desc_get(fmt) {
                 info.bitDepth = Int(desc.pointee.comp.0.depth)
                 info.hasAlpha = (desc.pointee.flags & UInt64(AV_PIX_FMT_FLAG_ALPHA)) != 0
+            }
+            // WebM keeps VP8/VP9 alpha beside the picture (BlockAdditional), flagged by the
+            // track's alpha_mode; the stream's pixel format (from the colour planes) says yuv420p.
+            if let e = av_dict_get(s.pointee.metadata, "alpha_mode", nil, 0), String(cString: e.pointee.value) == "1",
+               par.codec_id == AV_CODEC_ID_VP8 || par.codec_id == AV_CODEC_ID_VP9 {
+                info.hasAlpha = true
             }
             info.colorRange = String(cString: av_color_range_name(par.color_range))
             info.colorSpace = String(cString: av_color_space_name(par.color_space))

@@ -70,10 +70,13 @@ public final class Resampler: @unchecked Sendable {
         swr_free(&context)
         var stereo = AVChannelLayout()
         reel_channel_layout_stereo(&stereo)
-        var ctx: OpaquePointer? = nil
-        try check(swr_alloc_set_opts2(&ctx, &stereo, AV_SAMPLE_FMT_FLTP, Int32(outputRate),
+        inputSignature = nil
+        // Owned by `context` from allocation on, so a failing swr_set_matrix/swr_init does not
+        // leak it: deinit (or the next configuration) frees it.
+        try check(swr_alloc_set_opts2(&context, &stereo, AV_SAMPLE_FMT_FLTP, Int32(outputRate),
                                       &layout, AVSampleFormat(f.pointee.format), f.pointee.sample_rate, 0, nil),
                   path: "", "audio resampler options")
+        let ctx = context
         if layout.nb_channels == 1 {
             // Mono goes to both speakers at full level (dual mono), not at the -3 dB centre
             // pan law libswresample uses by default: a mono voice must not come out quieter.
@@ -81,7 +84,6 @@ public final class Resampler: @unchecked Sendable {
             try check(swr_set_matrix(ctx, &dualMono, 1), path: "", "audio resampler matrix")
         }
         try check(swr_init(ctx), path: "", "audio resampler")
-        context = ctx
         inputSignature = signature
     }
 }

@@ -19,13 +19,13 @@ public final class SamplePacker: @unchecked Sendable {
         let sig = (f.pointee.sample_rate, f.pointee.format, layout.nb_channels)
         if signature == nil || signature! != sig {
             swr_free(&context)
-            var ctx: OpaquePointer? = nil
+            signature = nil
             var outLayout = layout
-            try check(swr_alloc_set_opts2(&ctx, &outLayout, AV_SAMPLE_FMT_S16, f.pointee.sample_rate,
+            // Allocated straight into `context`, so a failing swr_init leaks nothing (deinit frees it).
+            try check(swr_alloc_set_opts2(&context, &outLayout, AV_SAMPLE_FMT_S16, f.pointee.sample_rate,
                                           &layout, AVSampleFormat(f.pointee.format), f.pointee.sample_rate, 0, nil),
                       path: "", "sample conversion")
-            try check(swr_init(ctx), path: "", "sample conversion")
-            context = ctx
+            try check(swr_init(context), path: "", "sample conversion")
             signature = sig
         }
         let channels = Int(layout.nb_channels)

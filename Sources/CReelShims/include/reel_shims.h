@@ -16,10 +16,12 @@ int reel_averror_eof(void);
 int64_t reel_nopts_value(void);
 /// AV_CHANNEL_LAYOUT_STEREO is a compound literal.
 void reel_channel_layout_stereo(struct AVChannelLayout *layout);
-/// The rotation in degrees (counter-clockwise, as av_display_rotation_get) of a
-/// stream's display matrix side data; 0 when it has none. Wraps av_stream_get_side_data,
-/// whose size out-parameter type differs between FFmpeg versions.
-double reel_stream_rotation(const struct AVStream *stream, int *hflip);
+/// How to turn a stream's stored pictures upright, decided from its display matrix exactly
+/// as ffmpeg's autorotate does (fftools' transpose/hflip/vflip choice): mirror horizontally
+/// first when *mirror, then turn *clockwise degrees (0, 90, 180, 270; other angles are
+/// rounded to the nearest degree and not turned by reel). Returns 0 without a matrix.
+/// Wraps av_stream_get_side_data, whose size out-parameter type differs between versions.
+int reel_stream_orientation(const struct AVStream *stream, int *clockwise, int *mirror);
 
 /// Routes av_log through reel: messages at or below `print_level` go to stderr
 /// prefixed "reel: libav: "; the last error-level message is kept per thread for

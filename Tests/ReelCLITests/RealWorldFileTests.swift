@@ -1,0 +1,218 @@
+import XCTest
+
+/// Files made by other people's phones, browsers and encoders (issue 15). Each fixture is
+/// made here, in the test's temp folder, with the ffmpeg CLI, and each result is checked
+/// with ffprobe/ffmpeg, never with reel.
+final class RealWorldFileTests: ReelTestCase {
+    /// Runs the ffmpeg CLI quietly; throws with its stderr when it fails.
+    @discardableResult
+    func ffmpeg(_ arguments: [String]) throws -> ProcessResult {
+        let (_, ffmpeg) = try Tools.requireFFmpeg()
+        let r = try runProcess(ffmpeg, ["-v", "error", "-y"] + arguments, currentDirectory: workDir)
+        guard r.exitCode == 0 else { throw TestFailure("fixture: \(r.summary)") }
+        return r
+    }
+
+    func file(_ name: String) -> URL { workDir.appendingPathComponent(name) }
+
+    /// A refusal: the exit code, one `reel: ` line naming `mention`, and nothing new in the
+    /// work folder (no output, no temp file).
+    func assertRefusal(_ arguments: [String], exit code: Int32, mentions mention: String,
+                       file: StaticString = #filePath, line: UInt = #line) throws {
+        let before = Set(try FileManager.default.contentsOfDirectory(atPath: workDir.path))
+        let r = try reel(arguments)
+        XCTAssertEqual(r.exitCode, code, r.summary, file: file, line: line)
+        let lines = r.stderrString.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, "one line on stderr: \(r.stderrString.debugDescription)", file: file, line: line)
+        XCTAssertTrue(r.stderrString.hasPrefix("reel: ") && r.stderrString.contains(mention),
+                      "`reel: ` and \(mention) in: \(r.stderrString)", file: file, line: line)
+        let after = Set(try FileManager.default.contentsOfDirectory(atPath: workDir.path))
+        XCTAssertEqual(after.subtracting(before), [], "left behind", file: file, line: line)
+    }
+
+    // MARK: - 9, 11: encoders
+
+    /// A hardware encoder name on a machine without that hardware, or a preset x264 does not
+    /// know: the encoder cannot open. Exit 69 with the cause, no crash (the context was freed
+    /// twice: exit 139), no zero-byte temp file.
+    func testEncoderThatCannotOpenIsUnavailable() throws {
+        let input = Paths.fixture("media/noaudio.mp4").path
+        let out = file("out.mp4").path
+        for encoder in ["h264_nvenc", "h264_vaapi"] {
+            try assertRefusal(["render", input, "-o", out, "--trim", ":0.3", "--encoder", encoder], exit: 69, mentions: encoder)
+        }
+        try assertRefusal(["render", input, "-o", out, "--trim", ":0.3", "--preset", "bogus"], exit: 69, mentions: "bogus")
+    }
+
+    /// x264 writes the lowest profile its features need; ultrafast and superfast used to come
+    /// out Constrained Baseline / Main. The output contract is High for every preset.
+    func testEveryPresetWritesHighProfile() throws {
+        for preset in ["ultrafast", "superfast"] {
+            let out = try render("media/noaudio.mp4", ["--trim", ":0.3", "--preset", preset, "--size", "360x640"], name: preset)
+            XCTAssertEqual(try MediaInfo(out).video?.str("profile"), "High", "--preset \(preset)")
+        }
+    }
+
+    // MARK: - 1: no declared duration
+
+    /// Frames of the first video stream, counted by ffprobe decoding them.
+    func frameCount(_ url: URL) throws -> Int {
+        let j = try ffprobeJSON(url, ["-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames"])
+        return (j["streams"] as? [[String: Any]])?.first.flatMap { $0.int("nb_read_frames") } ?? -1
+    }
+
+    /// A browser's MediaRecorder WebM (piped: no duration, no cues), live-muxed Matroska and a
+    /// raw Annex-B H.264 stream (no timestamps either) declare no duration. ffprobe says N/A;
+    /// reel finds it by reading the packets, says so in `probe`, and renders every frame,
+    /// trimmed or not.
+    func testFilesWithoutDeclaredDurationRender() throws {
+        let src = ["-f", "lavfi", "-i", "testsrc=s=320x240:r=30:d=2"]
+        let audio = ["-f", "lavfi", "-i", "sine=d=2"]
+        let (ffprobe, _) = try Tools.requireFFmpeg()
+        let browser = file("browser.webm")
+        let r = try ffmpeg(src + audio + ["-c:v", "libvpx", "-b:v", "400k", "-c:a", "libopus", "-f", "webm", "pipe:1"])
+        try r.stdout.write(to: browser)
+        let live = file("live.mkv"), raw = file("annexb.h264")
+        try ffmpeg(src + ["-c:v", "libx264", "-live", "1", live.path])
+        try ffmpeg(src + ["-c:v", "libx264", "-bsf:v", "h264_mp4toannexb", "-f", "h264", raw.path])
+        for input in [browser, live, raw] {
+            let declared = try runProcess(ffprobe, ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", input.path])
+            XCTAssertEqual(declared.stdoutString.trimmingCharacters(in: .whitespacesAndNewlines), "N/A", "fixture \(input.lastPathComponent)")
+            XCTAssertEqual(try frameCount(input), 60)
+            let probe = try reel(["probe", input.path])
+            XCTAssertEqual(probe.exitCode, 0, probe.summary)
+            XCTAssertTrue(probe.stdoutString.contains("duration 2.0") && probe.stdoutString.contains("found by reading the packets"),
+                          probe.stdoutString)
+            let out = file("out-\(input.lastPathComponent).mp4")
+            let whole = try reel(["render", input.path, "-o", out.path, "--size", "360x640"])
+            XCTAssertEqual(whole.exitCode, 0, whole.summary)
+            XCTAssertEqual(try frameCount(out), 60, input.lastPathComponent)
+            let trimmed = try reel(["render", input.path, "-o", out.path, "--force", "--trim", "0.5:1.5", "--size", "360x640"])
+            XCTAssertEqual(trimmed.exitCode, 0, trimmed.summary)
+            XCTAssertEqual(try frameCount(out), 30, "\(input.lastPathComponent) --trim 0.5:1.5")
+        }
+    }
+
+    // MARK: - 2: orientations, mirrored or not
+
+    /// An MP4 whose track header carries the display matrix `[a b 0; c d 0; 0 0 1]` (a, b, c, d
+    /// in {-1, 0, 1}), as phones and editors write it. ffmpeg 5.1's CLI has no
+    /// `-display_rotation`/`-display_hflip`, so the `tkhd` matrix of an ffmpeg-made file is
+    /// patched. The picture: 160x96, a red block top-left, a green block top-right.
+    func orientedFixture(_ m: (Int32, Int32, Int32, Int32), name: String) throws -> URL {
+        let url = file(name)
+        try ffmpeg(["-f", "lavfi", "-i", "color=black:s=160x96:r=10:d=0.3",
+                    "-vf", "drawbox=x=0:y=0:w=48:h=32:color=red:t=fill,drawbox=x=112:y=0:w=48:h=32:color=lime:t=fill",
+                    "-c:v", "libx264", "-pix_fmt", "yuv420p", url.path])
+        var data = try Data(contentsOf: url)
+        guard let r = data.range(of: Data("tkhd".utf8)) else { throw TestFailure("no tkhd in \(name)") }
+        let box = r.lowerBound - 4
+        let matrix = box + (data[r.upperBound] == 1 ? 60 : 48)
+        let fixed: Int32 = 1 << 16
+        for (i, v) in [m.0, m.1, 0, m.2, m.3, 0, 0, 0, 1 << 14].enumerated() {
+            let value = UInt32(bitPattern: i == 8 ? v << 16 : v * fixed)
+            for k in 0..<4 { data[matrix + 4 * i + k] = UInt8((value >> (24 - 8 * k)) & 0xFF) }
+        }
+        try data.write(to: url)
+        return url
+    }
+
+    /// Which colour (r, g or k) sits near each corner of a picture: TL, TR, BL, BR.
+    func corners(_ f: Frame, box: (x: Double, y: Double, w: Double, h: Double)) -> String {
+        [(0.12, 0.12), (0.88, 0.12), (0.12, 0.88), (0.88, 0.88)].map { (u, v) -> String in
+            let p = f.average(Int(box.x + u * box.w), Int(box.y + v * box.h), radius: 2)
+            return p[0] > 150 && p[1] < 90 ? "r" : p[1] > 150 && p[0] < 90 ? "g" : p.max()! < 60 ? "k" : "?"
+        }.joined()
+    }
+
+    /// All eight display matrices (4 rotations × mirrored or not): reel's render and
+    /// `reel hash` show the picture the way ffmpeg's autorotate does.
+    func testEveryOrientationMatchesFFmpeg() throws {
+        let (_, ffmpegTool) = try Tools.requireFFmpeg()
+        let matrices: [(Int32, Int32, Int32, Int32)] = [(1, 0, 0, 1), (-1, 0, 0, 1), (1, 0, 0, -1), (-1, 0, 0, -1),
+                                                          (0, 1, 1, 0), (0, -1, 1, 0), (0, 1, -1, 0), (0, -1, -1, 0)]
+        var seen = Set<String>()
+        for (n, m) in matrices.enumerated() {
+            let input = try orientedFixture(m, name: "o\(n).mp4")
+            let (w, h) = m.0 == 0 ? (96, 160) : (160, 96)   // a quarter turn swaps the sides
+            let upright = try decodeFrame(input, pixFmt: "rgb24", width: w, height: h)   // ffmpeg autorotates
+            let expected = corners(upright, box: (0, 0, Double(w), Double(h)))
+            seen.insert(expected)
+            let out = file("o\(n)-out.mp4")
+            let r = try reel(["render", input.path, "-o", out.path])
+            XCTAssertEqual(r.exitCode, 0, r.summary)
+            let canvas = try decodeRGB709(out, width: 1080, height: 1920)
+            XCTAssertEqual(corners(canvas, box: layoutBox(displayWidth: Double(w), displayHeight: Double(h))), expected,
+                           "matrix \(m): reel's render vs ffmpeg's upright picture")
+            let reference = try runProcess(ffmpegTool, ["-v", "error", "-flags", "+bitexact", "-i", input.path,
+                                                        "-map", "0:v", "-f", "framemd5", "-"])
+            let hashes = try reel(["hash", input.path])
+            func md5s(_ text: String) -> [Substring] {
+                text.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { $0.split(separator: ",").last }
+            }
+            XCTAssertEqual(md5s(hashes.stdoutString), md5s(reference.stdoutString), "matrix \(m): reel hash vs ffmpeg framemd5")
+            XCTAssertFalse(md5s(reference.stdoutString).isEmpty)
+        }
+        XCTAssertEqual(seen.count, 8, "eight different upright pictures: \(seen.sorted())")
+    }
+
+    // MARK: - 5: tiny pictures
+
+    /// 1x1 … 4x4 pictures (and 3x1, 1x3) decode in libav, so they render: a red picture
+    /// fills the panel red (it failed with exit 70 in the filter graph: a crop of 0 pixels).
+    func testTinyPicturesRender() throws {
+        for (w, h) in [(1, 1), (2, 2), (3, 3), (4, 4), (3, 1), (1, 3)] {
+            let input = file("tiny\(w)x\(h).mkv")
+            try ffmpeg(["-f", "lavfi", "-i", "color=red:s=16x16:r=10:d=0.3", "-vf", "scale=\(w):\(h),setsar=1", "-c:v", "png", input.path])
+            XCTAssertEqual(try MediaInfo(input).video?.int("width"), w)
+            let out = file("tiny\(w)x\(h).mp4")
+            let r = try reel(["render", input.path, "-o", out.path])
+            XCTAssertEqual(r.exitCode, 0, r.summary)
+            guard r.exitCode == 0 else { continue }
+            let p = try decodeRGB709(out, width: 1080, height: 1920).average(540, 830, radius: 3)
+            XCTAssertTrue(p[0] > 200 && p[1] < 60 && p[2] < 60, "\(w)x\(h): panel centre \(fmt(p))")
+            let hash = try reel(["hash", input.path])
+            XCTAssertEqual(hash.exitCode, 0, hash.summary)
+        }
+    }
+
+    // MARK: - 3, 4: VP9 and VP8 with alpha, made with other settings
+
+    /// VP9 and VP8 alpha WebMs encoded with settings unlike the fixture script's (realtime
+    /// speed, error resilience, no lag, a 1000-frame GOP, 4 threads and tiles, an odd size):
+    /// `reel probe` says alpha (ffprobe: yuv420p + alpha_mode=1), and the presenter's
+    /// opaque picture shows where ffmpeg's libvpx decode has it, with the background
+    /// through the transparent part.
+    func testAlphaWebMsFromOtherSettings() throws {
+        let variants: [(String, String, [String])] = [
+            ("vp9-rt.webm", "160x120", ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-lag-in-frames", "0", "-error-resilient", "1"]),
+            ("vp9-gop.webm", "161x121", ["-c:v", "libvpx-vp9", "-g", "1000", "-threads", "4", "-tile-columns", "2", "-row-mt", "1", "-frame-parallel", "1"]),
+            ("vp8-rt.webm", "160x120", ["-c:v", "libvpx", "-auto-alt-ref", "0", "-deadline", "realtime", "-cpu-used", "16", "-error-resilient", "1"]),
+            ("vp8-gop.webm", "161x121", ["-c:v", "libvpx", "-auto-alt-ref", "0", "-g", "1000", "-threads", "4", "-b:v", "80k"]),
+        ]
+        for (name, size, settings) in variants {
+            let input = file(name)
+            // Opaque white on the left half, transparent on the right.
+            try ffmpeg(["-f", "lavfi", "-i", "color=white:s=\(size):r=30:d=2,format=rgba,geq=r=255:g=255:b=255:a='if(lt(X,W/2),255,0)'",
+                        "-pix_fmt", "yuva420p"] + settings + [input.path])
+            let tags = try ffprobeJSON(input, ["-show_entries", "stream=pix_fmt:stream_tags=alpha_mode"])
+            let stream = (tags["streams"] as? [[String: Any]])?.first
+            XCTAssertEqual((stream?["tags"] as? [String: Any])?["alpha_mode"] as? String, "1", name)
+            let probe = try reel(["probe", input.path])
+            XCTAssertTrue(probe.stdoutString.contains("alpha"), "\(name): \(probe.stdoutString)")
+            let out = file("\(name).mp4")
+            let r = try reel(["render", "--background", "#000000", Paths.fixture("media/noaudio.mp4").path, "-o", out.path,
+                              "--presenter", input.path, "--layout", "pip", "--presenter-scale", "0.5", "--presenter-anchor", "center",
+                              "--trim", ":1.5", "--size", "360x640"])
+            XCTAssertEqual(r.exitCode, 0, r.summary)
+            guard r.exitCode == 0 else { continue }
+            for t in [0.1, 1.2] {
+                // The box is centred, 180 wide: its left half white; the right half shows what is below.
+                let f = try decodeRGB709(out, width: 360, height: 640, seek: t)
+                let opaque = f.average(180 - 45, 320, radius: 3), clear = f.average(180 + 45, 320, radius: 3)
+                XCTAssertTrue(opaque.allSatisfy { $0 > 220 }, "\(name) at \(t): opaque half \(fmt(opaque))")
+                XCTAssertFalse(clear.allSatisfy { $0 > 220 }, "\(name) at \(t): transparent half \(fmt(clear))")
+            }
+        }
+    }
+}
