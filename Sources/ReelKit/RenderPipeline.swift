@@ -297,8 +297,10 @@ public final class RenderPipeline: @unchecked Sendable {
         /// Bounded before any layout: layout work grows with a cue's length.
         func bounded(_ cues: [Cue], _ p: String) throws -> [Cue] {
             if cues.count > o.limits.cues { throw o.limits.exceeded("\(cues.count) cues", "cues", path: p) }
-            if let long = cues.first(where: { $0.chinese.count + $0.english.count > o.limits.cueLength }) {
-                throw o.limits.exceeded("line \(long.line): a cue of \(long.chinese.count + long.english.count) characters", "cue-length", path: p)
+            // Code points, not characters: 5 000 combining marks on one letter are one Character.
+            func length(_ c: Cue) -> Int { c.chinese.unicodeScalars.count + c.english.unicodeScalars.count }
+            if let long = cues.first(where: { length($0) > o.limits.cueLength }) {
+                throw o.limits.exceeded("line \(long.line): a cue of \(length(long)) characters", "cue-length", path: p)
             }
             return cues
         }
