@@ -10,6 +10,8 @@ import ReelMedia
 final class OutputFile: @unchecked Sendable {
     let destination: String
     let temporary: String
+    /// The destination as the user wrote it, for messages.
+    let given: String
     private var committed = false
 
     /// - Parameters:
@@ -36,6 +38,7 @@ final class OutputFile: @unchecked Sendable {
             throw MediaError(.cannotWrite, path: path, "cannot write: folder \(folder) does not exist")
         }
         destination = url.path
+        given = path
         Self.removeStale(in: folder)
         temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).reel-\(getpid()).\(kind)").path
         // Prove the folder is writable now, before any work is done; O_EXCL never follows a
@@ -66,6 +69,13 @@ final class OutputFile: @unchecked Sendable {
         }
         committed = true
         OutputFile.unregister(temporary)
+    }
+
+    /// An error about the temporary file (a full disk while writing it) reported under the
+    /// name the user gave: the temporary name means nothing to them.
+    func reported(_ error: Error) -> Error {
+        guard let e = error as? MediaError, e.path == temporary else { return error }
+        return MediaError(e.kind, path: given, e.cause)
     }
 
     /// Removes the temporary file (failure, cancellation).

@@ -137,7 +137,7 @@ public final class RenderPipeline: @unchecked Sendable {
         } catch {
             output.discard()
             hashOutput?.discard()
-            throw error
+            throw output.reported(hashOutput?.reported(error) ?? error)
         }
     }
 
@@ -169,7 +169,7 @@ public final class RenderPipeline: @unchecked Sendable {
             try output.commit()
         } catch {
             output.discard()
-            throw error
+            throw output.reported(error)
         }
         return RenderSummary(output: output.destination, frames: 1, duration: 1 / Double(o.fps), wallSeconds: Date().timeIntervalSince(started),
                              crop: crop, cropReason: cropReason, reusedFrames: 0, hook: hookReason)
@@ -643,9 +643,7 @@ public final class RenderPipeline: @unchecked Sendable {
         for p in try audio.encode(nil) { try muxer.write(p, stream: audioStream) }
         try muxer.finish()
         if let hashes, let hashOutput {
-            do { try hashes.text.write(toFile: hashOutput.temporary, atomically: false, encoding: .utf8) } catch {
-                throw MediaError(.cannotWrite, path: hashOutput.destination, "cannot write frame hashes: \(error.localizedDescription)")
-            }
+            try FileWriter.write(Data(hashes.text.utf8), to: hashOutput.temporary)
         }
         report(.done, frames: frames, total: frames, started: started)
         return frames

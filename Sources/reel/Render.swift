@@ -20,11 +20,11 @@ struct Render: ParsableCommand {
     @OptionGroup var arguments: RenderArguments
 
     func run() throws {
+        Interruption.install()
         MediaLog.configure(verbose: arguments.verbose)
         let options: RenderOptions
         do { options = try arguments.makeOptions() } catch { fail(error) }
         let printer = ProgressPrinter(mode: options.progress)
-        Interruption.install()
         do {
             let summary = try RenderPipeline(options: options, onProgress: printer.show, onWarning: printer.warn).run()
             printer.finished(summary)

@@ -67,10 +67,10 @@ presenter = open("presenter.mp4", "rb").read()
 for pct in (1, 5, 10, 20, 30, 40, 50, 60, 70):
     n = len(rec) * pct // 100
     write(f"trunc-{pct}.mp4", rec[:n])
-    case(f"truncated recording at {pct}%", ["render", f"trunc-{pct}.mp4", "-o", "out.mp4"], 65, "")
+    case(f"truncated recording at {pct}%", ["render", f"trunc-{pct}.mp4", "-o", "out.mp4"], 65, f"trunc-{pct}.mp4")
 for pct in (10, 50, 90, 99):
     write(f"trunc-tail-{pct}.mp4", tail[: len(tail) * pct // 100])
-    case(f"truncated recording (moov at end) at {pct}%", ["render", f"trunc-tail-{pct}.mp4", "-o", "out.mp4"], 65, "")
+    case(f"truncated recording (moov at end) at {pct}%", ["render", f"trunc-tail-{pct}.mp4", "-o", "out.mp4"], 65, f"trunc-tail-{pct}.mp4")
 for pct in (20, 50):
     write(f"trunc-presenter-{pct}.mp4", presenter[: len(presenter) * pct // 100])
     case(f"truncated presenter at {pct}%", ["render", "rec.mp4", "--presenter", f"trunc-presenter-{pct}.mp4", "-o", "out.mp4"],
@@ -80,9 +80,9 @@ case("empty recording", ["render", "empty.mp4", "-o", "out.mp4"], 65, "empty fil
 write("text.mp4", "this is not a video\n" * 50)
 case("text named .mp4", ["render", "text.mp4", "-o", "out.mp4"], 65, "not a readable media file")
 write("random.mp4", bytes(rng.getrandbits(8) for _ in range(20000)))
-case("random bytes named .mp4", ["render", "random.mp4", "-o", "out.mp4"], 65, "")
+case("random bytes named .mp4", ["render", "random.mp4", "-o", "out.mp4"], 65, "not a readable media file")
 write("nul.mp4", b"\0" * 20000)
-case("NUL bytes named .mp4", ["render", "nul.mp4", "-o", "out.mp4"], 65, "")
+case("NUL bytes named .mp4", ["render", "nul.mp4", "-o", "out.mp4"], 65, "not a readable media file")
 
 # Absurd timestamps: frames after the tenth jump 100 000 s ahead (a 28-hour timeline).
 ffmpeg("-f", "lavfi", "-i", "testsrc=size=160x120:rate=30:duration=1", "-vf", "setpts='PTS+gte(N\\,10)*100000/TB'",
