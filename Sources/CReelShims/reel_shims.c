@@ -4,6 +4,7 @@
 #include <libavutil/display.h>
 #include <libavformat/avformat.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -72,3 +73,23 @@ void reel_install_log_callback(int print_level) {
 
 const char *reel_last_log_message(void) { return reel_last_message; }
 void reel_clear_last_log_message(void) { reel_last_message[0] = 0; }
+
+static atomic_int reel_cancel = 0;
+
+void reel_request_cancel(int signal_number) {
+    int expected = 0;
+    atomic_compare_exchange_strong(&reel_cancel, &expected, signal_number == 0 ? -1 : signal_number);
+}
+
+int reel_cancel_reason(void) { return atomic_load(&reel_cancel); }
+
+static int reel_interrupt_callback(void *opaque) {
+    (void)opaque;
+    return atomic_load(&reel_cancel) != 0;
+}
+
+void reel_install_interrupt(void *format_context) {
+    AVFormatContext *ctx = format_context;
+    ctx->interrupt_callback.callback = reel_interrupt_callback;
+    ctx->interrupt_callback.opaque = NULL;
+}

@@ -166,8 +166,10 @@ public enum ContactSheet {
             onWarning("\(o.input): \(list) \(pastEnd.count == 1 ? "is" : "are") past the last frame (\(timestamp(lastFrameTime))); showing that frame")
         }
 
-        try PNGFile.write(canvas, to: output.temporary)
-        try output.commit()
+        do {
+            try PNGFile.write(canvas, to: output.temporary)
+            try output.commit()
+        } catch { throw output.reported(error) }
         return Summary(output: o.output, tiles: times.count, columns: columns, rows: rows,
                        width: width, height: height, decodedFrames: sampler.decodedFrames)
     }

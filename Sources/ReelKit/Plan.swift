@@ -55,6 +55,7 @@ public struct Plan: Decodable {
 
     /// Reads a plan; errors name the file and the key path.
     public static func read(path: String) throws -> Plan {
+        try InputFile.check(path)   // a FIFO, device or directory: refused before it is opened
         guard let data = FileManager.default.contents(atPath: path) else { throw MediaError(.notFound, path: path, "no such file") }
         guard let text = String(data: data, encoding: .utf8) else { throw MediaError(.invalidInput, path: path, "not UTF-8 text") }
         do {
@@ -112,8 +113,8 @@ public struct Plan: Decodable {
         if let s = output { o.output = path(s) }
         try RenderFlags.apply(crop: crop, trim: trim, size: size, background: background, to: &o)
         if let v = fps { o.fps = v }
-        if let v = crf { o.crf = v }
-        if let v = threads { o.threads = v }
+        if let v = crf { o.crf = try NumberRange.check(v, "crf", NumberRange.crf) }
+        if let v = threads { o.threads = try NumberRange.check(v, "threads", NumberRange.threads) }
         if let v = preset { o.preset = v }
         if let v = encoder { o.encoder = v }
         if let v = deterministic { o.deterministic = v }
@@ -125,7 +126,7 @@ public struct Plan: Decodable {
         if let t = titleEnglish { o.titleEnglish = t }
         if let h = hook { try h.apply(to: &o) }
         if let e = edit { o.edit = e }
-        if let a = audio { a.apply(to: &o, path: path) }
+        if let a = audio { try a.apply(to: &o, path: path) }
     }
 }
 
@@ -163,14 +164,14 @@ struct PresenterPlan: Decodable {
     func options(path: (String) -> String) throws -> PresenterOptions {
         var p = PresenterOptions(path: path(file))
         try RenderFlags.applyPresenter(key: key, mask: mask, fit: fit, fill: fill, anchor: anchor, to: &p, prefix: "presenter.")
-        if let v = keySimilarity { p.keySimilarity = v }
-        if let v = keyBlend { p.keyBlend = v }
-        if let v = start { p.start = v }
-        if let v = scale { p.scale = v }
-        if let v = margin { p.margin = v }
+        if let v = keySimilarity { p.keySimilarity = try NumberRange.check(v, "presenter.key_similarity", NumberRange.keySimilarity) }
+        if let v = keyBlend { p.keyBlend = try NumberRange.check(v, "presenter.key_blend", NumberRange.keyBlend) }
+        if let v = start { p.start = try NumberRange.check(v, "presenter.start", NumberRange.seconds) }
+        if let v = scale { p.scale = try NumberRange.check(v, "presenter.scale", NumberRange.presenterScale) }
+        if let v = margin { p.margin = try NumberRange.check(v, "presenter.margin", NumberRange.canvasPixels) }
         if let v = audio { p.useAudio = v }
         if let f = focus {
-            guard f.count == 2 else { throw PlanError(description: "presenter.focus: expected [x, y] fractions") }
+            guard f.count == 2, f.allSatisfy(NumberRange.fraction.contains) else { throw PlanError(description: "presenter.focus: expected [x, y] fractions (0 to 1)") }
             p.focusX = f[0]; p.focusY = f[1]
         }
         return p
@@ -217,12 +218,13 @@ struct LayoutPlan: Decodable {
             guard let v = LayoutTemplate(rawValue: t) else { throw PlanError(description: "layout.template: '\(t)' is not one of screen, split, pip") }
             o.layout = v
         }
-        if let v = seam { o.layoutOverrides.seam = v }
-        if let v = screenTop { o.layoutOverrides.screenTop = v }
-        if let v = screenBottom { o.layoutOverrides.screenBottom = v }
-        if let v = captionBottom { o.layoutOverrides.captionBottom = v }
+        let pixels = NumberRange.canvasPixels
+        if let v = seam { o.layoutOverrides.seam = try NumberRange.check(v, "layout.seam", pixels) }
+        if let v = screenTop { o.layoutOverrides.screenTop = try NumberRange.check(v, "layout.screen_top", pixels) }
+        if let v = screenBottom { o.layoutOverrides.screenBottom = try NumberRange.check(v, "layout.screen_bottom", pixels) }
+        if let v = captionBottom { o.layoutOverrides.captionBottom = try NumberRange.check(v, "layout.caption_bottom", pixels) }
         if let b = presenterBox {
-            guard b.count == 4, b[2] > 0, b[3] > 0 else { throw PlanError(description: "layout.presenter_box: expected [x, y, width, height]") }
+            guard b.count == 4, b[2] > 0, b[3] > 0, b.allSatisfy(pixels.contains) else { throw PlanError(description: "layout.presenter_box: expected [x, y, width, height]") }
             o.layoutOverrides.presenter = PixelRect(x: b[0], y: b[1], width: b[2], height: b[3])
         }
     }
@@ -254,9 +256,9 @@ struct SubtitlesPlan: Decodable {
         if let b = box {
             guard o.captions.setBox(b) else { throw PlanError(description: "subtitles.box: '\(b)' is not #RRGGBB, #RRGGBBAA, auto or none") }
         }
-        if let v = sizeZh { o.captions.chinese.size = v; o.captions.chineseMinimumSize = min(o.captions.chineseMinimumSize, v) }
-        if let v = sizeEn { o.captions.english.size = v; o.captions.englishMinimumSize = min(o.captions.englishMinimumSize, v) }
-        if let v = margin { o.captions.bottomMargin = v }
+        if let v = sizeZh { o.captions.chinese.size = try NumberRange.check(v, "subtitles.size_zh", NumberRange.captionSize); o.captions.chineseMinimumSize = min(o.captions.chineseMinimumSize, v) }
+        if let v = sizeEn { o.captions.english.size = try NumberRange.check(v, "subtitles.size_en", NumberRange.captionSize); o.captions.englishMinimumSize = min(o.captions.englishMinimumSize, v) }
+        if let v = margin { o.captions.bottomMargin = try NumberRange.check(v, "subtitles.margin", NumberRange.canvasPixels) }
     }
 }
 
@@ -285,11 +287,12 @@ struct HookPlan: Decodable {
     func apply(to o: inout RenderOptions) throws {
         do {
             if let s = spec { o.hook = try RenderFlags.hook(s) }
-            let d = duration ?? 2
+            let d = try NumberRange.check(duration ?? 2, "hook.duration", NumberRange.hookDuration)
+            if let s = start { _ = try NumberRange.check(s, "hook.start", NumberRange.seconds) }
             if auto == true { o.hook = try RenderFlags.hook("auto:\(d)") }
             else if let s = start { o.hook = try RenderFlags.hook("\(s):\(d)") }
-        } catch let e as RenderFlags.Invalid { throw PlanError(description: "hook: " + e.message) }
-        if let v = zoom { o.hookZoom = v }
+        } catch let e as RenderFlags.Invalid { throw PlanError(description: e.message.hasPrefix("hook.") ? e.message : "hook: " + e.message) }
+        if let v = zoom { o.hookZoom = try NumberRange.check(v, "hook.zoom", NumberRange.hookZoom) }
         if let v = flash { o.hookFlash = v }
         if let v = title { o.hookTitle = v }
         if let v = titleEnglish { o.hookTitleEnglish = v }
@@ -301,7 +304,15 @@ struct EditRangePlan: Decodable {
     var range: EditRange
     init(from decoder: Swift.Decoder) throws {
         let c = try decoder.strictContainer(["from", "to"])
-        range = EditRange(from: try c.decodeIfPresent(Double.self, forKey: "from") ?? 0, to: try c.decodeIfPresent(Double.self, forKey: "to"))
+        let at = decoder.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined()
+        func seconds(_ key: PlanKey) throws -> Double? {
+            guard let v = try c.decodeIfPresent(Double.self, forKey: key) else { return nil }
+            guard NumberRange.seconds.contains(v) else {
+                throw PlanError(description: "\(at).\(key.stringValue) \(v): expected seconds from 0 to \(Int(NumberRange.seconds.upperBound))")
+            }
+            return v
+        }
+        range = EditRange(from: try seconds("from") ?? 0, to: try seconds("to"))
     }
 }
 
@@ -320,14 +331,14 @@ struct AudioPlanFields: Decodable {
         truePeak = try c.decodeIfPresent(Double.self, forKey: "true_peak")
         screenAudio = try c.decodeIfPresent(Bool.self, forKey: "screen_audio")
     }
-    func apply(to o: inout RenderOptions, path: (String) -> String) {
+    func apply(to o: inout RenderOptions, path: (String) -> String) throws {
         if let v = voice { o.voice = path(v) }
         if let v = music { o.music = path(v) }
-        if let v = voiceStart { o.voiceStart = v }
-        if let v = musicVolume { o.musicVolume = v }
-        if let v = duck { o.duckDepth = v }
-        if let v = loudness { o.loudness = v }
-        if let v = truePeak { o.truePeak = v }
+        if let v = voiceStart { o.voiceStart = try NumberRange.check(v, "audio.voice_start", NumberRange.seconds) }
+        if let v = musicVolume { o.musicVolume = try NumberRange.check(v, "audio.music_volume", NumberRange.musicVolume) }
+        if let v = duck { o.duckDepth = try NumberRange.check(v, "audio.duck", NumberRange.duck) }
+        if let v = loudness { o.loudness = try NumberRange.check(v, "audio.loudness", NumberRange.loudness) }
+        if let v = truePeak { o.truePeak = try NumberRange.check(v, "audio.true_peak", NumberRange.truePeak) }
         if let v = screenAudio { o.screenAudio = v }
     }
 }

@@ -142,12 +142,12 @@ final class PresenterLayer {
     }
 
     /// Opens the presenter file (the reader, shared with the layout decision).
-    static func open(_ options: PresenterOptions, fps: Int, threads: Int) throws -> VideoFrameReader {
-        guard FileManager.default.fileExists(atPath: options.path) else { throw MediaError(.notFound, path: options.path, "no such file") }
+    static func open(_ options: PresenterOptions, fps: Int, threads: Int, limits: ResourceLimits = ResourceLimits()) throws -> VideoFrameReader {
         let info = try Probe.inspect(path: options.path, scanPackets: 0)
         guard let stream = info.video else {
             throw MediaError(.invalidInput, path: options.path, "no video stream (the presenter must be a video or an image)")
         }
+        try limits.checkPicture(stream, path: options.path)
         return try VideoFrameReader(path: options.path, stream: stream, fps: fps, threads: threads)
     }
 

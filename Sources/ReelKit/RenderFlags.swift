@@ -23,7 +23,7 @@ public enum RenderFlags {
             duration = d
         }
         if parts[0] == "auto" { return .auto(duration: duration) }
-        guard let start = Double(parts[0]), start.isFinite, start >= 0 else {
+        guard let start = Double(parts[0]), NumberRange.seconds.contains(start) else {
             throw Invalid(message: "--hook \(s): \(parts[0]) is not a start time in seconds (or 'auto')")
         }
         return .range(start: start, duration: duration)
@@ -64,8 +64,8 @@ public enum RenderFlags {
         if s == "none" { return .none }
         let parts = s.split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
         guard parts.count == 4, let x = parts[0], let y = parts[1], let w = parts[2], let h = parts[3],
-              x >= 0, y >= 0, w >= 2, h >= 2 else {
-            throw Invalid(message: "--crop \(s): expected x:y:w:h (whole pixels, w and h at least 2), auto or none")
+              x >= 0, y >= 0, w >= 2, h >= 2, [x, y, w, h].allSatisfy(NumberRange.cropPixels.contains) else {
+            throw Invalid(message: "--crop \(s): expected x:y:w:h (whole pixels from 0 to \(NumberRange.cropPixels.upperBound), w and h at least 2), auto or none")
         }
         // yuv420p needs even sizes and offsets; round inward so the crop stays inside the request.
         let x2 = (x + 1) & ~1, y2 = (y + 1) & ~1
@@ -77,7 +77,9 @@ public enum RenderFlags {
         guard parts.count == 2 else { throw Invalid(message: "--trim \(s): expected start:end in seconds, e.g. 1.5:12") }
         func value(_ p: Substring) throws -> Double? {
             if p.isEmpty { return nil }
-            guard let v = Double(p), v.isFinite, v >= 0 else { throw Invalid(message: "--trim \(s): \(p) is not a time in seconds") }
+            guard let v = Double(p), NumberRange.seconds.contains(v) else {
+                throw Invalid(message: "--trim \(s): \(p) is not a time in seconds (0 to \(Int(NumberRange.seconds.upperBound)))")
+            }
             return v
         }
         let start = try value(parts[0]), end = try value(parts[1])

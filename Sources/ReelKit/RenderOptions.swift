@@ -10,6 +10,8 @@ public struct RenderOptions: Sendable {
     public enum ProgressMode: Sendable { case auto, json, quiet }
 
     public var input: String
+    /// The plan file the options came from (an input like any other), nil without one.
+    public var planPath: String?
     public var output: String
     public var crop: Crop = .byDefault
     /// Seconds of the source to use; nil = from the start / to the end.
@@ -90,6 +92,9 @@ public struct RenderOptions: Sendable {
     /// Integrated loudness of the mix (LUFS) and its true-peak ceiling (dBTP).
     public var loudness = -14.0
     public var truePeak = -1.0
+
+    /// Bounds on the work a render may be handed (`--limit NAME=VALUE`).
+    public var limits = ResourceLimits()
 
     /// Test hook: changes one pixel of every composed frame, to prove golden tests catch it.
     var perturbOnePixelForTesting = false

@@ -33,6 +33,10 @@ public final class RenderPipeline: @unchecked Sendable {
         let started = Date()
         let o = options
         try validate(o)
+        try o.checkFiles()
+        // Claimed before any work: a destination that cannot be written fails at once.
+        let output = try OutputFile(destination: o.output, inputs: o.inputFiles, force: o.force, kind: o.previewAt == nil ? "mp4" : "png")
+        let hashOutput = try o.frameHashes.map { try OutputFile(destination: $0, inputs: o.inputFiles, force: o.force, kind: "framemd5") }
         let info = try Probe.inspect(path: o.input, scanPackets: 0)
         guard let videoInfo = info.video else {
             throw MediaError(.invalidInput, path: o.input, "no video stream")
@@ -41,13 +45,13 @@ public final class RenderPipeline: @unchecked Sendable {
         guard source.storedWidth > 0, source.storedHeight > 0 else {
             throw MediaError(.invalidInput, path: o.input, "video stream has no picture size")
         }
-        guard source.storedWidth <= 16384, source.storedHeight <= 16384 else {
-            throw MediaError(.invalidInput, path: o.input, "picture size \(source.storedWidth)x\(source.storedHeight) is larger than reel supports (16384)")
+        guard source.storedWidth <= o.limits.picture, source.storedHeight <= o.limits.picture else {
+            throw o.limits.exceeded("picture size \(source.storedWidth)x\(source.storedHeight)", "picture", path: o.input)
         }
         if let s = o.trimStart, let e = o.trimEnd, e <= s {
             throw MediaError(.usage, path: o.input, "--trim end (\(e)) must be after its start (\(s))")
         }
-        let presenterReader = try o.presenter.map { try PresenterLayer.open($0, fps: o.fps, threads: o.threads) }
+        let presenterReader = try o.presenter.map { try PresenterLayer.open($0, fps: o.fps, threads: o.threads, limits: o.limits) }
         let cutOut = o.presenter?.key != nil || (presenterReader?.firstFrame.color.hasAlpha ?? false)
         let template = o.layout ?? (o.presenter == nil ? .screen : (cutOut ? .pip : .split))
         var overrides = o.layoutOverrides
@@ -81,8 +85,12 @@ public final class RenderPipeline: @unchecked Sendable {
             headline = try o.hookTitle.map { try TitleLayer(text: $0, english: o.hookTitleEnglish, style: o.captions,
                                                             size: o.captions.headlineSize, box: o.captions.headlineBox, canvasWidth: o.width,
                                                             canvasHeight: o.height, safeArea: o.safeArea) }
-        } catch let e as TextError { throw MediaError(.unavailable, path: o.captions.chinese.font, e.description) }
+        } catch let e as TextError { throw MediaError(e, path: o.captions.chinese.font) }
         let sourceDuration = videoInfo.duration ?? info.duration ?? 0
+        // An absurd declared duration (a forged header) would overflow frame arithmetic.
+        guard sourceDuration.isFinite, sourceDuration >= 0, sourceDuration <= o.limits.duration else {
+            throw o.limits.exceeded(String(format: "the recording declares %.0f s", sourceDuration), "duration", path: o.input)
+        }
         var (edit, hookReason) = try makeEditList(sourceDuration: sourceDuration, presenter: presenter, cues: subtitles?.cues ?? [])
         if o.resolveOnly {
             var summary = RenderSummary(output: o.output, frames: Self.expectedFrames(edit: edit, sourceDuration: sourceDuration, fps: o.fps),
@@ -99,7 +107,7 @@ public final class RenderPipeline: @unchecked Sendable {
                 throw MediaError(.usage, path: o.input, String(format: "--at %.2f is past the end of the video (%.2f s)", t, Double(total) / Double(o.fps)))
             }
             edit = one
-            return try preview(info: info, edit: edit, layers: Layers(composer: composer, presenter: presenter, stickers: stickers,
+            return try preview(info: info, edit: edit, output: output, layers: Layers(composer: composer, presenter: presenter, stickers: stickers,
                                                                        subtitles: subtitles, title: title, headline: headline),
                                started: started, crop: crop, cropReason: cropReason, hookReason: hookReason)
         }
@@ -109,26 +117,25 @@ public final class RenderPipeline: @unchecked Sendable {
         let layers = Layers(composer: composer, presenter: presenter, stickers: stickers, subtitles: subtitles,
                             title: title, headline: headline)
 
-        var inputs = [o.input] + [o.subtitles, o.subtitlesEnglish, o.presenter?.path, o.voice, o.music].compactMap { $0 }
-        inputs += o.stickers.compactMap { $0.image }
-        let output = try OutputFile(destination: o.output, inputs: inputs, force: o.force)
         do {
-            let (frames, reused) = try render(info: info, edit: edit, layers: layers, audio: audio, output: output, started: started)
+            let (frames, reused) = try render(info: info, edit: edit, layers: layers, audio: audio, output: output,
+                                              hashOutput: hashOutput, started: started)
             try output.commit()
+            try hashOutput?.commit()
             return RenderSummary(output: output.destination, frames: frames, duration: Double(frames) / Double(o.fps),
                                  wallSeconds: Date().timeIntervalSince(started), crop: crop, cropReason: cropReason,
                                  reusedFrames: reused, hook: hookReason, loudness: audio.summary)
         } catch {
             output.discard()
-            throw error
+            hashOutput?.discard()
+            throw output.reported(hashOutput?.reported(error) ?? error)
         }
     }
 
     /// Composes one frame and writes it as a PNG (temp file, then rename): no audio, no encoding.
-    private func preview(info: MediaInfo, edit: EditList, layers: Layers, started: Date, crop: PixelRect, cropReason: String?,
-                         hookReason: String?) throws -> RenderSummary {
+    private func preview(info: MediaInfo, edit: EditList, output: OutputFile, layers: Layers, started: Date, crop: PixelRect,
+                         cropReason: String?, hookReason: String?) throws -> RenderSummary {
         let o = options
-        let output = try OutputFile(destination: o.output, inputs: [o.input], force: o.force, kind: "png")
         do {
             let demuxer = try Demuxer(path: o.input)
             guard let videoIndex = demuxer.bestStream(.video) else { throw MediaError(.invalidInput, path: o.input, "no video stream") }
@@ -153,7 +160,7 @@ public final class RenderPipeline: @unchecked Sendable {
             try output.commit()
         } catch {
             output.discard()
-            throw error
+            throw output.reported(error)
         }
         return RenderSummary(output: output.destination, frames: 1, duration: 1 / Double(o.fps), wallSeconds: Date().timeIntervalSince(started),
                              crop: crop, cropReason: cropReason, reusedFrames: 0, hook: hookReason)
@@ -203,19 +210,19 @@ public final class RenderPipeline: @unchecked Sendable {
         let o = options
         guard !o.stickers.isEmpty else { return [] }
         let rasterizer: TextRasterizer
-        do { rasterizer = try TextRasterizer() } catch let e as TextError { throw MediaError(.unavailable, path: "", e.description) }
+        do { rasterizer = try TextRasterizer() } catch let e as TextError { throw MediaError(e, path: "") }
         return try o.stickers.map { spec in
             do {
                 switch spec.layer {
                 case .presenter:
                     guard let presenter else { throw MediaError(.usage, path: "", "a sticker on layer=presenter needs --presenter") }
                     let centre = presenter.canvasPoint(x: spec.x, y: spec.y)
-                    return try PlacedSticker(spec, layerWidth: Double(presenter.scaledWidth), centre: centre, rasterizer: rasterizer)
+                    return try PlacedSticker(spec, layerWidth: Double(presenter.scaledWidth), centre: centre, rasterizer: rasterizer, limits: o.limits)
                 case .canvas:
                     return try PlacedSticker(spec, layerWidth: Double(o.width), centre: (spec.x * Double(o.width), spec.y * Double(o.height)),
-                                             rasterizer: rasterizer)
+                                             rasterizer: rasterizer, limits: o.limits)
                 }
-            } catch let e as TextError { throw MediaError(.unavailable, path: spec.font, e.description) }
+            } catch let e as TextError { throw MediaError(e, path: spec.font) }
         }
     }
 
@@ -245,6 +252,8 @@ public final class RenderPipeline: @unchecked Sendable {
         do {
             return (try EditList(ranges: ranges, sourceDuration: sourceDuration, fps: o.fps, hookCount: o.hook == nil ? 0 : 1), reason)
         } catch let e as EditList.Invalid {
+            // A plan's `edit:` is the plan's mistake, not the recording's.
+            if o.edit != nil, let plan = o.planPath { throw MediaError(.invalidInput, path: plan, "edit: " + e.description) }
             throw MediaError(.usage, path: o.input, e.description)
         }
     }
@@ -257,6 +266,8 @@ public final class RenderPipeline: @unchecked Sendable {
             throw MediaError(.usage, path: "", "--size \(o.width)x\(o.height) must be even and between 64 and 4096")
         }
         guard (0...51).contains(o.crf) else { throw MediaError(.usage, path: "", "--crf \(o.crf) must be 0…51") }
+        // libavfilter aborts the process on a negative thread count.
+        guard NumberRange.threads.contains(o.threads) else { throw MediaError(.usage, path: "", "--threads \(o.threads) must be 0…64") }
         guard Encoder.exists(o.encoder) else {
             throw MediaError(.unavailable, path: o.encoder, "no such encoder in this libavcodec (libx264 is the default)")
         }
@@ -274,8 +285,18 @@ public final class RenderPipeline: @unchecked Sendable {
                 throw MediaError(.invalidInput, path: p, e.line.map { "line \($0): \(e.message)" } ?? e.message)
             }
         }
-        var cues = try read(path)
-        if let en = o.subtitlesEnglish, o.subtitles != nil { cues = SubtitleReader.merge(chinese: cues, english: try read(en)) }
+        /// Bounded before any layout: layout work grows with a cue's length.
+        func bounded(_ cues: [Cue], _ p: String) throws -> [Cue] {
+            if cues.count > o.limits.cues { throw o.limits.exceeded("\(cues.count) cues", "cues", path: p) }
+            // Code points, not characters: 5 000 combining marks on one letter are one Character.
+            func length(_ c: Cue) -> Int { c.chinese.unicodeScalars.count + c.english.unicodeScalars.count }
+            if let long = cues.first(where: { length($0) > o.limits.cueLength }) {
+                throw o.limits.exceeded("line \(long.line): a cue of \(length(long)) characters", "cue-length", path: p)
+            }
+            return cues
+        }
+        var cues = try bounded(read(path), path)
+        if let en = o.subtitlesEnglish, o.subtitles != nil { cues = SubtitleReader.merge(chinese: cues, english: try bounded(read(en), en)) }
         let track: SubtitleTrack
         do {
             track = try SubtitleTrack(cues: cues, style: o.captions, canvasWidth: o.width, canvasHeight: o.height,
@@ -285,13 +306,13 @@ public final class RenderPipeline: @unchecked Sendable {
                 onWarning("\(path): no installed font has these characters: \(String(missing)) (they will be left out)")
             }
         } catch let e as TextError {
-            throw MediaError(.unavailable, path: path, e.description)
+            throw MediaError(e, path: path)
         }
         return track
     }
 
     private func render(info: MediaInfo, edit: EditList, layers: Layers, audio: AudioPlan,
-                        output: OutputFile, started: Date) throws -> (Int, Int) {
+                        output: OutputFile, hashOutput: OutputFile?, started: Date) throws -> (Int, Int) {
         let o = options
         let demuxer = try Demuxer(path: o.input)
         guard let videoIndex = demuxer.bestStream(.video) else {
@@ -327,7 +348,7 @@ public final class RenderPipeline: @unchecked Sendable {
         }
         var frames = 0
         do {
-            frames = try encodeStage(canvasQueue: canvasQueue, audio: audio, output: output,
+            frames = try encodeStage(canvasQueue: canvasQueue, audio: audio, output: output, hashOutput: hashOutput,
                                      expectedFrames: expectedFrames, started: started)
         } catch { fail(error) }
         decodeThread.join()
@@ -526,7 +547,7 @@ public final class RenderPipeline: @unchecked Sendable {
     /// Encodes the composed frames and the mixed audio (exactly as long as the video,
     /// sample-exact), and muxes them.
     private func encodeStage(canvasQueue: BoundedQueue<Frame>, audio plan: AudioPlan,
-                             output: OutputFile, expectedFrames: Int, started: Date) throws -> Int {
+                             output: OutputFile, hashOutput: OutputFile?, expectedFrames: Int, started: Date) throws -> Int {
         let o = options
         let muxer = try Muxer(path: output.temporary)
         var settings = VideoEncoderSettings()
@@ -612,10 +633,8 @@ public final class RenderPipeline: @unchecked Sendable {
         try encodeAudio(upTo: frames * mixer.samplesPerFrame, final: true)
         for p in try audio.encode(nil) { try muxer.write(p, stream: audioStream) }
         try muxer.finish()
-        if let hashes, let path = o.frameHashes {
-            do { try hashes.text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-                throw MediaError(.cannotWrite, path: path, "cannot write frame hashes: \(error.localizedDescription)")
-            }
+        if let hashes, let hashOutput {
+            try FileWriter.write(Data(hashes.text.utf8), to: hashOutput.temporary)
         }
         report(.done, frames: frames, total: frames, started: started)
         return frames
@@ -671,7 +690,8 @@ final class StageResults: @unchecked Sendable {
 final class FailureBox: @unchecked Sendable {
     private let lock = NSLock()
     private var first: Error?
-    var error: Error? { lock.lock(); defer { lock.unlock() }; return first }
+    /// A cancellation (signal, closed stdout) counts as the first error once requested.
+    var error: Error? { lock.lock(); defer { lock.unlock() }; return first ?? Cancellation.error }
     func record(_ error: Error) { lock.lock(); if first == nil { first = error }; lock.unlock() }
 }
 

@@ -73,6 +73,8 @@ public struct StickerSpec: Sendable, Equatable {
         guard (text != nil) != (image != nil) else { throw Invalid(description: "\(context): give text=… or image=… (one of them)") }
         guard size > 0, size <= 4 else { throw Invalid(description: "\(context): size=\(size) must be a fraction of the layer's width (0…4]") }
         guard (-2...3).contains(x), (-2...3).contains(y) else { throw Invalid(description: "\(context): x and y are fractions of the layer (0…1)") }
+        guard (0...10).contains(outline) else { throw Invalid(description: "\(context): outline=\(outline): expected 0 to 10 (a twentieth of the text size per unit)") }
+        guard (-360...360).contains(rotation) else { throw Invalid(description: "\(context): rotate=\(rotation): expected -360 to 360 degrees") }
         guard !track || layer == .presenter else { throw Invalid(description: "\(context): track=on follows the presenter's picture: it needs layer=presenter") }
     }
 }
@@ -86,7 +88,8 @@ struct PlacedSticker {
     /// - Parameters:
     ///   - layerWidth: the attached layer's width on the canvas, in pixels.
     ///   - centre: the sticker's centre on the canvas.
-    init(_ spec: StickerSpec, layerWidth: Double, centre: (x: Double, y: Double), rasterizer: TextRasterizer) throws {
+    init(_ spec: StickerSpec, layerWidth: Double, centre: (x: Double, y: Double), rasterizer: TextRasterizer,
+         limits: ResourceLimits = ResourceLimits()) throws {
         let width = max(4, spec.size * layerWidth)
         var rgba: (pixels: [UInt8], width: Int, height: Int)
         if let text = spec.text {
@@ -99,7 +102,7 @@ struct PlacedSticker {
             let image = try rasterizer.render(lines: [[TextRun(text)]], style: style)
             rgba = (image.pixels, image.width, image.height)
         } else {
-            let picture = try StillImage.read(spec.image!)
+            let picture = try StillImage.read(spec.image!, limits: limits)
             let h = max(1, Int((width * Double(picture.height) / Double(max(1, picture.width))).rounded()))
             rgba = (try picture.frame.premultipliedRGBA(width: Int(width.rounded()), height: h), Int(width.rounded()), h)
         }
@@ -144,10 +147,10 @@ struct StillImage {
     var width: Int { frame.width }
     var height: Int { frame.height }
 
-    static func read(_ path: String) throws -> StillImage {
-        guard FileManager.default.fileExists(atPath: path) else { throw MediaError(.notFound, path: path, "no such file") }
+    static func read(_ path: String, limits: ResourceLimits = ResourceLimits()) throws -> StillImage {
         let info = try Probe.inspect(path: path, scanPackets: 0)
         guard let stream = info.video else { throw MediaError(.invalidInput, path: path, "not an image") }
+        try limits.checkPicture(stream, path: path)
         let reader = try VideoFrameReader(path: path, stream: stream, fps: 30, threads: 1)
         let source = SourcePicture(stream: stream)
         guard !source.uprightFilters.isEmpty else { return StillImage(frame: reader.firstFrame) }

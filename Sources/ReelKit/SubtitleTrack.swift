@@ -172,13 +172,31 @@ final class SubtitleTrack {
             lastBlockOverflowed = true
             s.size = minimum
             let measureStyle = s
-            lines = breaker.layout(plain, maxWidth: maxTextWidth, maxLines: 8) { self.rasterizer.measure($0, style: measureStyle) } ?? [plain]
+            let measure = { (text: String) in self.rasterizer.measure(text, style: measureStyle) }
+            lines = breaker.layout(plain, maxWidth: maxTextWidth, maxLines: 8, measure: measure)
+                ?? Self.hardWrap(plain, maxWidth: maxTextWidth, measure: measure)
         }
         lastBlockSize = s.size
         let chars = Array(plain)
         var offset = 0
         let runs = lines!.map { EmphasisMarkup.runs(for: $0, plain: chars, flags: flags, offset: &offset) }
         return try rasterizer.render(lines: runs, style: s)
+    }
+
+    /// Lines cut wherever the width runs out: the last resort for text too long for 8 lines,
+    /// so a hostile cue costs a few measurements per character and a picture no wider than
+    /// the screen (one 1 900-character line was a 76 000-pixel-wide bitmap and 88 s).
+    static func hardWrap(_ text: String, maxWidth: Double, measure: (String) -> Double) -> [String] {
+        var lines: [String] = [], line = ""
+        for c in text {
+            if !line.isEmpty, measure(line + String(c)) > maxWidth {
+                lines.append(line)
+                line = ""
+            }
+            if !(line.isEmpty && c == " ") { line.append(c) }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
     }
 
     func layout(_ cue: Cue) throws -> (overlay: Overlay, x: Int, y: Int) {

@@ -94,10 +94,13 @@ final class VideoFrameReader {
         while upcoming == nil {
             if !decoded.isEmpty {
                 let frame = decoded.removeFirst()
-                if let t = frame.seconds(in: timeBase) { upcoming = (frame, t - origin) }
+                if let t = frame.seconds(in: timeBase) {
+                    upcoming = (frame, t - origin)
+                    lastFrameTime = max(lastFrameTime, t - origin)
+                }
                 continue
             }
-            if ended { return }
+            if ended { try checkComplete(); return }
             guard let packet = try demuxer.readPacket() else {
                 decoded = (try? decoder.decode(nil)) ?? []
                 ended = true
@@ -111,4 +114,18 @@ final class VideoFrameReader {
         }
     }
     private var decoded: [Frame] = []
+    private var lastFrameTime = 0.0
+    private var checkedEnd = false
+
+    /// A file whose frames stop well before the duration its video stream declares was cut
+    /// off: refused like a truncated recording, not shown shortened without a word.
+    private func checkComplete() throws {
+        guard !checkedEnd else { return }
+        checkedEnd = true
+        guard let stated = stream.duration, stated.isFinite else { return }
+        let end = lastFrameTime + 1 / max(1, demuxer.averageFrameRate(of: decoder.streamIndex) ?? Double(fps))
+        if stated - end > max(1.0, stated * 0.1) {
+            throw MediaError(.invalidInput, path: path, String(format: "truncated: video ends at %.2f s of the %.2f s the file declares", end, stated))
+        }
+    }
 }

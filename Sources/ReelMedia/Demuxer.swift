@@ -8,21 +8,17 @@ public final class Demuxer: @unchecked Sendable {
     public let path: String
 
     public init(path: String) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw MediaError(.notFound, path: path, "no such file")
-        }
-        if isDirectory.boolValue { throw MediaError(.invalidInput, path: path, "is a directory, not a media file") }
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw MediaError(.notFound, path: path, "not readable (permission denied)")
-        }
+        try InputFile.check(path)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
         if size == 0 { throw MediaError(.invalidInput, path: path, "empty file") }
 
-        var ctx: UnsafeMutablePointer<AVFormatContext>? = nil
+        // Allocated first so libav's reads poll the cancellation flag (Ctrl-C during a probe).
+        var ctx: UnsafeMutablePointer<AVFormatContext>? = avformat_alloc_context()
+        if let ctx { reel_install_interrupt(ctx) }
         reel_clear_last_log_message()
         let opened = avformat_open_input(&ctx, path, nil, nil)
         guard opened >= 0, let ctx else {
+            try Cancellation.check()
             throw MediaError(.invalidInput, path: path, "not a readable media file: \(averrorText(opened))")
         }
         context = ctx
@@ -81,6 +77,7 @@ public final class Demuxer: @unchecked Sendable {
         let code = av_read_frame(context, packet.pointer)
         if code == AVERROR_EOF_CODE { return nil }
         if code < 0 {
+            try Cancellation.check()
             // Some demuxers report the end of a cut-off file as an I/O error; either way the file is damaged.
             throw MediaError(.invalidInput, path: path, "damaged or truncated media: \(averrorText(code))")
         }

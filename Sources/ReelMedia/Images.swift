@@ -102,9 +102,7 @@ public enum PNGFile {
         let packet = Packet()
         try check(avcodec_receive_packet(ctx, packet.pointer), path: path, "PNG encoding")
         let data = Data(bytes: packet.pointer.pointee.data, count: Int(packet.pointer.pointee.size))
-        do { try data.write(to: URL(fileURLWithPath: path)) } catch {
-            throw MediaError(.cannotWrite, path: path, "cannot write: \(error.localizedDescription)")
-        }
+        try FileWriter.write(data, to: path)
     }
 
     /// Reads the first picture of an image (or video) file as RGB.

@@ -47,6 +47,8 @@ let NOPTS: Int64 = reel_nopts_value()
 @discardableResult
 func check(_ code: Int32, _ kind: MediaError.Kind = .internalFailure, path: String, _ what: @autoclosure () -> String) throws -> Int32 {
     if code < 0 {
+        // AVERROR_EXIT from the interrupt callback: report the cancellation, not the I/O.
+        try Cancellation.check()
         throw MediaError(kind, path: path, "\(what()): \(averrorText(code))")
     }
     return code

@@ -1,4 +1,5 @@
 internal import CFFmpeg
+internal import CReelShims
 import Foundation
 
 /// Writes encoded packets into an MP4 with the moov box before mdat (fast start) and no
@@ -15,6 +16,7 @@ public final class Muxer: @unchecked Sendable {
         try check(avformat_alloc_output_context2(&ctx, nil, "mp4", path), .cannotWrite, path: path, "cannot create MP4 output")
         context = ctx!
         self.path = path
+        reel_install_interrupt(ctx!)
     }
 
     deinit {
@@ -42,7 +44,7 @@ public final class Muxer: @unchecked Sendable {
     /// Opens the file and writes the header. `deterministic` drops the creation time and
     /// encoder version strings so identical inputs give identical bytes.
     public func start(deterministic: Bool) throws {
-        try check(avio_open(&context.pointee.pb, path, AVIO_FLAG_WRITE), .cannotWrite, path: path, "cannot write")
+        try check(avio_open2(&context.pointee.pb, path, AVIO_FLAG_WRITE, &context.pointee.interrupt_callback, nil), .cannotWrite, path: path, "cannot write")
         ioOpen = true
         var options: OpaquePointer? = nil
         defer { av_dict_free(&options) }

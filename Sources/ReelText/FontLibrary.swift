@@ -18,7 +18,7 @@ final class FontFace {
     init(library: OpaquePointer, path: String, index: Int) throws {
         var face: UnsafeMutablePointer<FT_FaceRec_>? = nil
         let error = FT_New_Face(library, path, FT_Long(index), &face)
-        guard error == 0, let face else { throw TextError.font("cannot load font \(path) (FreeType error \(error))") }
+        guard error == 0, let face else { throw TextError.invalidFile("\(path): not a font file FreeType can load (FreeType error \(error))") }
         self.face = face
         self.path = path
         self.index = index
@@ -59,9 +59,12 @@ final class FontFace {
 }
 
 public enum TextError: Error, CustomStringConvertible, Sendable {
+    /// No font for a name (nothing installed matches): the machine lacks it.
     case font(String)
+    /// A named font file that is missing, special or not a font: the input is bad.
+    case invalidFile(String)
     public var description: String {
-        switch self { case .font(let m): return m }
+        switch self { case .font(let m), .invalidFile(let m): return m }
     }
 }
 
@@ -72,6 +75,9 @@ final class FontLibrary {
     let library: OpaquePointer
     private let config: OpaquePointer?
     private var faces: [String: FontFace] = [:]
+    /// Faces by the name asked for: a fontconfig match costs milliseconds, and every width
+    /// measurement asks (a 4 000-character cue took 23 s and 1 GB uncached).
+    private var named: [String: FontFace] = [:]
     private var fallbackCache: [UInt32: FontFace?] = [:]
 
     init() throws {
@@ -82,6 +88,7 @@ final class FontLibrary {
     }
 
     deinit {
+        named.removeAll()
         faces.removeAll()
         fallbackCache.removeAll()
         FT_Done_FreeType(library)
@@ -90,14 +97,19 @@ final class FontLibrary {
 
     /// A face from a font file path, or the best match for a family name (fontconfig).
     func face(named nameOrPath: String) throws -> FontFace {
-        if nameOrPath.contains("/") || nameOrPath.hasSuffix(".ttf") || nameOrPath.hasSuffix(".otf") || nameOrPath.hasSuffix(".ttc") {
-            guard FileManager.default.fileExists(atPath: nameOrPath) else { throw TextError.font("\(nameOrPath): no such font file") }
-            return try load(path: nameOrPath, index: 0)
+        if let face = named[nameOrPath] { return face }
+        let face: FontFace
+        if FontFile.isPath(nameOrPath) {
+            if let problem = FontFile.problem(nameOrPath) { throw TextError.invalidFile("\(nameOrPath): \(problem)") }
+            face = try load(path: nameOrPath, index: 0)
+        } else {
+            guard let pattern = FcNameParse(nameOrPath) else { throw TextError.font("bad font name \(nameOrPath)") }
+            defer { FcPatternDestroy(pattern) }
+            guard let (path, index) = match(pattern) else { throw TextError.font("no font found for \(nameOrPath)") }
+            face = try load(path: path, index: index)
         }
-        guard let pattern = FcNameParse(nameOrPath) else { throw TextError.font("bad font name \(nameOrPath)") }
-        defer { FcPatternDestroy(pattern) }
-        guard let (path, index) = match(pattern) else { throw TextError.font("no font found for \(nameOrPath)") }
-        return try load(path: path, index: index)
+        named[nameOrPath] = face
+        return face
     }
 
     /// A face that has `scalar`, preferring `family`; nil when no installed font has it.

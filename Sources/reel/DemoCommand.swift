@@ -54,7 +54,7 @@ struct DemoCommand: ParsableCommand {
         let options: RenderOptions
         do { options = try arguments.makeOptions() } catch { fail(error) }
         let printer = ProgressPrinter(mode: options.progress)
-        Interruption.install { _ in printer.interrupted() }
+        Interruption.install()
         do {
             let summary = try RenderPipeline(options: options, onProgress: printer.show, onWarning: printer.warn).run()
             printer.finished(summary)

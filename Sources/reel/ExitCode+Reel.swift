@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import ReelKit
 import ReelMedia
 
 /// Exit codes (sysexits.h), documented in `reel --help`.
@@ -6,16 +8,17 @@ enum ReelExit {
     static let usage: Int32 = 64          // EX_USAGE: bad flag values, output = input
     static let invalidInput: Int32 = 65   // EX_DATAERR: empty, truncated, not media, no video stream
     static let missingInput: Int32 = 66   // EX_NOINPUT: input file missing or unreadable
-    static let unavailable: Int32 = 69    // EX_UNAVAILABLE: encoder not in this libavcodec
+    static let unavailable: Int32 = 69    // EX_UNAVAILABLE: encoder not in this libavcodec, font not installed
     static let internalError: Int32 = 70  // EX_SOFTWARE: a bug in reel
     static let cannotWrite: Int32 = 73    // EX_CANTCREAT: destination exists / not writable
 
     static let help = """
     Exit codes: 0 success; 64 bad usage (invalid flag value, output is an input); 65 invalid input \
     (empty, truncated, not a media file, no video stream); 66 input missing or unreadable; \
-    69 encoder not available; 70 internal error; 73 cannot write the output (exists without \
-    --force, folder missing or not writable); 130/143 interrupted (Ctrl-C / SIGTERM; the partial \
-    output is removed).
+    69 encoder or font not available; 70 internal error; 73 cannot write the output (exists without \
+    --force, not a regular file, folder missing or not writable, no space left); 128+N stopped by \
+    signal N: 129 SIGHUP, 130 Ctrl-C, 131 SIGQUIT, 141 stdout closed (SIGPIPE), 143 SIGTERM (the \
+    partial output is removed).
     """
 
     static func code(for error: MediaError) -> Int32 {
@@ -31,8 +34,14 @@ enum ReelExit {
     }
 }
 
-/// Prints `reel: <file>: <cause>` on one line and exits with the documented code.
+/// Prints `reel: <file>: <cause>` on one line and exits with the documented code. The one
+/// place a command decides its exit: a run stopped by a signal (whatever error the stop
+/// surfaced as) exits 128 + signal, after its partial output was removed on the way here.
 func fail(_ error: Error) -> Never {
+    if let code = Interruption.exitCode {
+        Console.error("reel: interrupted (\(signalName(code - 128))); partial output removed\n")
+        exit(code)
+    }
     let message: String
     let code: Int32
     if let e = error as? MediaError {
@@ -42,9 +51,17 @@ func fail(_ error: Error) -> Never {
         message = "\(error)"
         code = ReelExit.internalError
     }
-    let line = "reel: " + message.replacingOccurrences(of: "\n", with: " ") + "\n"
-    FileHandle.standardError.write(line.data(using: .utf8)!)
+    Console.error("reel: " + Console.visible(message) + "\n")
     exit(code)
 }
 
-import Foundation
+func signalName(_ sig: Int32) -> String {
+    switch sig {
+    case SIGINT: return "SIGINT"
+    case SIGTERM: return "SIGTERM"
+    case SIGHUP: return "SIGHUP"
+    case SIGQUIT: return "SIGQUIT"
+    case SIGPIPE: return "SIGPIPE: stdout was closed"
+    default: return "signal \(sig)"
+    }
+}

@@ -53,7 +53,7 @@ struct HashCommand: ParsableCommand {
                 encoder.outputFormatting = [.sortedKeys]
                 print(String(decoding: try encoder.encode(hashes.entries), as: UTF8.self))
             } else {
-                FileHandle.standardOutput.write(Data(hashes.text.utf8))
+                _ = Console.write(hashes.text, to: STDOUT_FILENO)
             }
         } catch let e as ExitCode {
             throw e

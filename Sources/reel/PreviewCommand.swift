@@ -22,7 +22,9 @@ struct PreviewCommand: ParsableCommand {
         MediaLog.configure(verbose: arguments.verbose)
         var options: RenderOptions
         do { options = try arguments.makeOptions() } catch { fail(error) }
-        guard at >= 0, at.isFinite else { fail(MediaError(.usage, path: "", "--at \(at): expected a time ≥ 0 in seconds")) }
+        guard NumberRange.seconds.contains(at) else {
+            fail(MediaError(.usage, path: "", "--at \(at): expected a time from 0 to \(Int(NumberRange.seconds.upperBound)) seconds"))
+        }
         options.previewAt = at
         Interruption.install()
         do {

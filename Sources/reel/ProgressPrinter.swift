@@ -1,5 +1,6 @@
 import Foundation
 import ReelKit
+import ReelMedia
 
 /// Shows render progress: a rewritten line on a terminal, JSON lines with --progress json,
 /// nothing with --quiet (or when stderr is not a terminal).
@@ -17,13 +18,19 @@ final class ProgressPrinter: @unchecked Sendable {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            if let data = try? encoder.encode(p) {
-                FileHandle.standardOutput.write(data + Data("\n".utf8))
+            guard !Cancellation.isRequested, let data = try? encoder.encode(p) else { return }
+            let failed = Console.write(String(decoding: data, as: UTF8.self) + "\n", to: STDOUT_FILENO)
+            // Whoever reads the events is gone (`| head -n1`): stop as SIGPIPE would, but
+            // through the pipeline so the partial output is removed. A full stdout is an error.
+            if failed == EPIPE { Cancellation.request(signal: SIGPIPE) }
+            else if failed != 0 {
+                Cancellation.request(signal: 0, cause: MediaError(.cannotWrite, path: "stdout",
+                                                                  "cannot write progress: \(String(cString: strerror(failed)))"))
             }
         case .auto where isTerminal && p.event != .start:
             let eta = p.eta.map { String(format: "ETA %.0fs", $0) } ?? "ETA --"
             let line = String(format: "\rreel: %5.1f%%  frame %d/%d  %.1f fps  %.2fx  %@ ", p.percent, p.frame, p.totalFrames, p.fps, p.speed, eta)
-            FileHandle.standardError.write(Data(line.utf8))
+            Console.error(line)
             lineShown = true
         default: break
         }
@@ -31,17 +38,12 @@ final class ProgressPrinter: @unchecked Sendable {
 
     func clearLine() {
         lock.lock(); defer { lock.unlock() }
-        if lineShown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)); lineShown = false }
+        if lineShown { Console.error("\r\u{1B}[K"); lineShown = false }
     }
 
     func warn(_ message: String) {
         lock.lock(); defer { lock.unlock() }
-        FileHandle.standardError.write(Data("reel: warning: \(message)\n".utf8))
-    }
-
-    func interrupted() {
-        clearLine()
-        FileHandle.standardError.write(Data("reel: interrupted; partial output removed\n".utf8))
+        Console.error("reel: warning: \(Console.visible(message))\n")
     }
 
     func finished(_ s: RenderSummary) {

@@ -24,11 +24,11 @@ struct Render: ParsableCommand {
     @OptionGroup var arguments: RenderArguments
 
     func run() throws {
+        Interruption.install()
         MediaLog.configure(verbose: arguments.verbose)
         let options: RenderOptions
         do { options = try arguments.makeOptions() } catch { fail(error) }
         let printer = ProgressPrinter(mode: options.progress)
-        Interruption.install { _ in printer.interrupted() }
         do {
             let summary = try RenderPipeline(options: options, onProgress: printer.show, onWarning: printer.warn).run()
             printer.finished(summary)
@@ -44,7 +44,7 @@ struct Render: ParsableCommand {
 struct RenderArguments: ParsableArguments {
     @Argument(help: "The screen recording (any format libav decodes), or a plan file (.yaml, .yml, .json).") var input: String
     @Option(name: .shortAndLong, help: "The MP4 to write (a plan may name it).") var output: String?
-    @Option(help: "Region of the recording to feature: x:y:w:h in displayed pixels, 'auto' or 'none' (default: auto for a landscape recording the screen band would shrink, else none).") var crop: String?
+    @Option(parsing: .unconditional, help: "Region of the recording to feature: x:y:w:h in displayed pixels, 'auto' or 'none' (default: auto for a landscape recording the screen band would shrink, else none).") var crop: String?
     @Option(help: "Part of the recording to use, in seconds: start:end (either may be empty).") var trim: String?
     @Option(help: "Output frame rate: 25, 30 (default), 50 or 60.") var fps: Int?
     @Option(help: "Output size WxH (default 1080x1920).") var size: String?
@@ -99,6 +99,7 @@ struct RenderArguments: ParsableArguments {
     @Option(name: .customLong("caption-margin"), help: "Distance of the captions above the bottom safe area, in pixels (default 24).") var captionMargin: Int?
     @Option(name: .customLong("caption-box"), help: "Box behind captions: #RRGGBBAA always (e.g. #00000099), auto (only where they lie over the screen, the default) or none.") var captionBox: String?
     @Flag(help: "Overwrite the output if it exists.") var force = false
+    @Option(parsing: .singleValue, help: "Raise a bound on the work a render takes: cue-length=2000, cues=50000, duration=14400 (s), picture=16384 (px), image-pixels=50000000. Repeatable.") var limit: [String] = []
     @Option(name: .customLong("frame-hashes"), help: "Write the composed frames' checksums (framemd5 format) to this file.") var frameHashes: String?
     @Option(help: "Progress: 'json' prints one JSON event per line on stdout.") var progress: String?
     @Flag(name: .shortAndLong, help: "Print nothing but errors.") var quiet = false
@@ -108,6 +109,7 @@ struct RenderArguments: ParsableArguments {
     func makeOptions() throws -> RenderOptions {
         var o = RenderOptions(input: input, output: output ?? "")
         if Plan.isPlan(input) {
+            o.planPath = input
             let plan = try Plan.read(path: input)
             guard plan.source != nil else { throw MediaError(.invalidInput, path: input, "source: missing (the screen recording)") }
             do { try plan.apply(to: &o, directory: (input as NSString).deletingLastPathComponent) } catch let e as PlanError {
@@ -126,11 +128,11 @@ struct RenderArguments: ParsableArguments {
             if presenterFlags {
                 guard var p = o.presenter else { throw RenderFlags.Invalid(message: "presenter options need --presenter FILE") }
                 try RenderFlags.applyPresenter(key: key, mask: mask, fit: presenterFit, fill: presenterFill, anchor: presenterAnchor, to: &p)
-                if let v = keySimilarity { p.keySimilarity = v }
-                if let v = keyBlend { p.keyBlend = v }
-                if let v = presenterScale { p.scale = v }
-                if let v = presenterMargin { p.margin = v }
-                if let v = presenterStart { p.start = v }
+                if let v = keySimilarity { p.keySimilarity = try NumberRange.check(v, "--key-similarity", NumberRange.keySimilarity) }
+                if let v = keyBlend { p.keyBlend = try NumberRange.check(v, "--key-blend", NumberRange.keyBlend) }
+                if let v = presenterScale { p.scale = try NumberRange.check(v, "--presenter-scale", NumberRange.presenterScale) }
+                if let v = presenterMargin { p.margin = try NumberRange.check(v, "--presenter-margin", NumberRange.canvasPixels) }
+                if let v = presenterStart { p.start = try NumberRange.check(v, "--presenter-start", NumberRange.seconds) }
                 if noPresenterAudio { p.useAudio = false }
                 o.presenter = p
             }
@@ -142,40 +144,39 @@ struct RenderArguments: ParsableArguments {
                 if let planned = o.layout, planned != t { o.layoutOverrides = LayoutOverrides() }
                 o.layout = t
             }
-            if let v = seam { o.layoutOverrides.seam = v }
+            if let v = seam { o.layoutOverrides.seam = try NumberRange.check(v, "--seam", NumberRange.canvasPixels) }
             if let h = hook { o.hook = try RenderFlags.hook(h) }
             if noHook { o.hook = nil }
             if let v = hookTitle { o.hookTitle = v }
             if let v = hookTitleEnglish { o.hookTitleEnglish = v }
             if let v = hookKeywords { o.hookKeywords = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-            if let v = hookZoom {
-                guard (1...1.5).contains(v) else { throw RenderFlags.Invalid(message: "--hook-zoom \(v): expected 1 to 1.5") }
-                o.hookZoom = v
-            }
+            if let v = hookZoom { o.hookZoom = try NumberRange.check(v, "--hook-zoom", NumberRange.hookZoom) }
             if noHookFlash { o.hookFlash = false }
             if let v = voice { o.voice = v }
-            if let v = voiceStart { o.voiceStart = v }
+            if let v = voiceStart { o.voiceStart = try NumberRange.check(v, "--voice-start", NumberRange.seconds) }
             if let v = screenAudio {
                 guard v == "on" || v == "off" else { throw RenderFlags.Invalid(message: "--screen-audio \(v): expected on or off") }
                 o.screenAudio = v == "on"
             }
             if let v = music { o.music = v }
-            if let v = musicVolume { o.musicVolume = v }
-            if let v = duck { o.duckDepth = max(0, v) }
-            if let v = loudness {
-                guard (-40 ... -5).contains(v) else { throw RenderFlags.Invalid(message: "--loudness \(v): expected -40 to -5 LUFS") }
-                o.loudness = v
+            if let v = musicVolume { o.musicVolume = try NumberRange.check(v, "--music-volume", NumberRange.musicVolume) }
+            if let v = duck { o.duckDepth = try NumberRange.check(v, "--duck", NumberRange.duck) }
+            if let v = loudness { o.loudness = try NumberRange.check(v, "--loudness", NumberRange.loudness) }
+            if let v = crf { o.crf = try NumberRange.check(v, "--crf", NumberRange.crf) }
+            if let v = threads { o.threads = try NumberRange.check(v, "--threads", NumberRange.threads) }
+            for (value, name) in [(captionSizeChinese, "--caption-size-zh"), (captionSizeEnglish, "--caption-size-en")] {
+                if let v = value { _ = try NumberRange.check(v, name, NumberRange.captionSize) }
             }
+            for l in limit { try o.limits.set(l) }
+            if let v = captionMargin { o.captions.bottomMargin = try NumberRange.check(v, "--caption-margin", NumberRange.canvasPixels) }
         } catch let e as RenderFlags.Invalid {
             throw MediaError(.usage, path: "", e.message)
         } catch let e as StickerSpec.Invalid {
             throw MediaError(.usage, path: "", e.description)
         }
         if let v = fps { o.fps = v }
-        if let v = crf { o.crf = v }
         if let v = preset { o.preset = v }
         if let v = encoder { o.encoder = v }
-        if let v = threads { o.threads = v }
         if deterministic { o.deterministic = true }
         if force { o.force = true }
         if let v = frameHashes { o.frameHashes = v }
@@ -186,12 +187,8 @@ struct RenderArguments: ParsableArguments {
         if let f = fontEnglish { o.captions.english.font = f }
         if let v = title { o.title = v }
         if let v = titleEnglish { o.titleEnglish = v }
-        for (value, name) in [(captionSizeChinese, "--caption-size-zh"), (captionSizeEnglish, "--caption-size-en")] {
-            if let v = value, !(12...400).contains(v) { throw MediaError(.usage, path: "", "\(name) \(v): expected 12…400 pixels") }
-        }
         if let v = captionSizeChinese { o.captions.chinese.size = v; o.captions.chineseMinimumSize = min(o.captions.chineseMinimumSize, v) }
         if let v = captionSizeEnglish { o.captions.english.size = v; o.captions.englishMinimumSize = min(o.captions.englishMinimumSize, v) }
-        if let v = captionMargin { o.captions.bottomMargin = max(0, v) }
         if let box = captionBox, !o.captions.setBox(box) {
             throw MediaError(.usage, path: "", "--caption-box \(box): expected #RRGGBB, #RRGGBBAA, auto or none")
         }

@@ -50,7 +50,7 @@ struct SheetCommand: ParsableCommand {
         Interruption.install()
         do {
             let s = try ContactSheet.make(options) { warning in
-                FileHandle.standardError.write(Data("reel: warning: \(warning)\n".utf8))
+                Console.error("reel: warning: \(Console.visible(warning))\n")
             }
             if !quiet {
                 print("reel: wrote \(s.output) (\(s.width)x\(s.height), \(s.tiles) frame\(s.tiles == 1 ? "" : "s") in \(s.columns) column\(s.columns == 1 ? "" : "s"); decoded \(s.decodedFrames) frame\(s.decodedFrames == 1 ? "" : "s"))")

@@ -30,4 +30,13 @@ void reel_install_log_callback(int print_level);
 /// The last error-level libav message logged on this thread ("" if none), trailing newline removed.
 const char *reel_last_log_message(void);
 void reel_clear_last_log_message(void);
+
+/// Cancellation shared by every libav context reel opens: a signal (or a failed stdout)
+/// sets it once; libav's blocking I/O polls it through `reel_interrupt_callback`, so a read,
+/// a write or the MP4 trailer's rewrite returns AVERROR_EXIT instead of carrying on.
+void reel_request_cancel(int signal_number);
+/// The signal that asked for cancellation (or -1 for a non-signal cause), 0 while none.
+int reel_cancel_reason(void);
+/// Sets `ctx->interrupt_callback` (an AVFormatContext) to poll the cancellation flag.
+void reel_install_interrupt(void *format_context);
 #endif
