@@ -98,10 +98,13 @@ final class SubtitleTrack {
     /// Where the screen panel is: a block over it gets `style.boxOverScreen`.
     let screenPanel: PixelRect?
     private let rasterizer: TextRasterizer
+    /// Where Chinese lines may not break (dictionary and lexicon words).
+    let segmenter: WordSegmenter
     private var cache: [Int: (overlay: Overlay, x: Int, y: Int)] = [:]
 
     init(cues: [Cue], style: CaptionStyle, canvasWidth: Int, canvasHeight: Int, safeArea: SafeArea, fps: Int, captionBottom: Int,
-         screenPanel: PixelRect? = nil) throws {
+         screenPanel: PixelRect? = nil, segmenter: WordSegmenter = .standard()) throws {
+        self.segmenter = segmenter
         self.captionBottom = captionBottom
         self.screenPanel = screenPanel
         self.cues = cues.sorted { $0.start < $1.start }
@@ -156,13 +159,15 @@ final class SubtitleTrack {
         let (plain, flags) = EmphasisMarkup.parse(text.replacingOccurrences(of: "\n", with: language == "zh" ? "" : " "))
         guard !plain.trimmingCharacters(in: .whitespaces).isEmpty else { return .empty }
         let breaker = LineBreaker(language: language)
+        // Segmented once per block, not per size tried.
+        let units = Self.units(plain: plain, emphasized: flags, segmenter: segmenter)
         var s = base
         var lines: [String]? = nil
         var size = base.size
         while size >= minimum {
             s.size = size
             let measureStyle = s
-            lines = breaker.layout(plain, maxWidth: maxTextWidth, maxLines: allowed) {
+            lines = breaker.layout(plain, maxWidth: maxTextWidth, maxLines: allowed, keepingWhole: units) {
                 self.rasterizer.measure($0, style: measureStyle)
             }
             if lines != nil { break }
@@ -172,13 +177,27 @@ final class SubtitleTrack {
             lastBlockOverflowed = true
             s.size = minimum
             let measureStyle = s
-            lines = breaker.layout(plain, maxWidth: maxTextWidth, maxLines: 8) { self.rasterizer.measure($0, style: measureStyle) } ?? [plain]
+            lines = breaker.layout(plain, maxWidth: maxTextWidth, maxLines: 8, keepingWhole: units) { self.rasterizer.measure($0, style: measureStyle) } ?? [plain]
         }
         lastBlockSize = s.size
         let chars = Array(plain)
         var offset = 0
         let runs = lines!.map { EmphasisMarkup.runs(for: $0, plain: chars, flags: flags, offset: &offset) }
         return try rasterizer.render(lines: runs, style: s)
+    }
+
+    /// What a caption line keeps whole: words, and each emphasis span (`{卡帕西}`).
+    static func units(plain: String, emphasized flags: [Bool], segmenter: WordSegmenter) -> [Range<Int>] {
+        var units = segmenter.words(in: plain)
+        var i = 0
+        while i < flags.count {
+            guard flags[i] else { i += 1; continue }
+            var e = i
+            while e < flags.count, flags[e] { e += 1 }
+            units.append(i..<e)
+            i = e
+        }
+        return units
     }
 
     func layout(_ cue: Cue) throws -> (overlay: Overlay, x: Int, y: Int) {
