@@ -90,14 +90,15 @@ public final class RenderPipeline: @unchecked Sendable {
         }
         let stickers = try placeStickers(presenter: presenter)
 
-        let subtitles = try loadSubtitles(captionBottom: layout.captionBottom, screenPanel: composer.panel)
+        let segmenter = try o.wordSegmenter()
+        let subtitles = try loadSubtitles(captionBottom: layout.captionBottom, screenPanel: composer.panel, segmenter: segmenter)
         let title: TitleLayer?, headline: TitleLayer?
         do {
             title = try o.title.map { try TitleLayer(text: $0, english: o.titleEnglish, style: o.captions, canvasWidth: o.width,
-                                                     canvasHeight: o.height, safeArea: o.safeArea) }
+                                                     canvasHeight: o.height, safeArea: o.safeArea, segmenter: segmenter) }
             headline = try o.hookTitle.map { try TitleLayer(text: $0, english: o.hookTitleEnglish, style: o.captions,
                                                             size: o.captions.headlineSize, box: o.captions.headlineBox, canvasWidth: o.width,
-                                                            canvasHeight: o.height, safeArea: o.safeArea) }
+                                                            canvasHeight: o.height, safeArea: o.safeArea, segmenter: segmenter) }
         } catch let e as TextError { throw MediaError(.unavailable, path: o.captions.chinese.font, e.description) }
         let sourceDuration = videoInfo.duration ?? info.duration ?? 0
         var (edit, hookReason) = try makeEditList(sourceDuration: sourceDuration, presenter: presenter, cues: subtitles?.cues ?? [])
@@ -118,7 +119,7 @@ public final class RenderPipeline: @unchecked Sendable {
         let layers = Layers(composer: composer, presenter: presenter, stickers: stickers, subtitles: subtitles,
                             title: title, headline: headline)
 
-        var inputs = [o.input] + [o.subtitles, o.subtitlesEnglish, o.presenter?.path, o.voice, o.music].compactMap { $0 }
+        var inputs = [o.input] + [o.subtitles, o.subtitlesEnglish, o.lexicon, o.presenter?.path, o.voice, o.music].compactMap { $0 }
         inputs += o.stickers.compactMap { $0.image }
         let output = try OutputFile(destination: o.output, inputs: inputs, force: o.force)
         do {
@@ -274,21 +275,17 @@ public final class RenderPipeline: @unchecked Sendable {
     // MARK: - The three stages
 
     /// Reads and checks the subtitle files up front: a broken file fails before any work.
-    private func loadSubtitles(captionBottom: Int, screenPanel: PixelRect) throws -> SubtitleTrack? {
+    private func loadSubtitles(captionBottom: Int, screenPanel: PixelRect, segmenter: WordSegmenter) throws -> SubtitleTrack? {
         let o = options
-        guard let path = o.subtitles ?? o.subtitlesEnglish else { return nil }
-        func read(_ p: String) throws -> [Cue] {
-            guard FileManager.default.fileExists(atPath: p) else { throw MediaError(.notFound, path: p, "no such file") }
-            do { return try SubtitleReader.read(path: p, encoding: o.subtitlesEncoding) } catch let e as SubtitleError {
-                throw MediaError(.invalidInput, path: p, e.line.map { "line \($0): \(e.message)" } ?? e.message)
-            }
-        }
-        var cues = try read(path)
-        if let en = o.subtitlesEnglish, o.subtitles != nil { cues = SubtitleReader.merge(chinese: cues, english: try read(en)) }
+        guard let (path, cues) = try CaptionLint.readCues(o) else { return nil }
         let track: SubtitleTrack
         do {
             track = try SubtitleTrack(cues: cues, style: o.captions, canvasWidth: o.width, canvasHeight: o.height,
-                                      safeArea: o.safeArea, fps: o.fps, captionBottom: captionBottom, screenPanel: screenPanel)
+                                      safeArea: o.safeArea, fps: o.fps, captionBottom: captionBottom, screenPanel: screenPanel,
+                                      segmenter: segmenter)
+            if segmenter.dictionaryPath == nil, cues.contains(where: { !$0.chinese.isEmpty }) {
+                onWarning("no Chinese word dictionary (apt-get install python3-jieba): Chinese lines may break inside words")
+            }
             let missing = try track.missingCharacters()
             if !missing.isEmpty {
                 onWarning("\(path): no installed font has these characters: \(String(missing)) (they will be left out)")

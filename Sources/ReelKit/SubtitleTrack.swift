@@ -59,11 +59,11 @@ final class TitleLayer {
     /// - Parameter size: the Chinese line's size (default: the style's title size); the
     ///   English line is 5/8 of it. The hook's headline is a bigger title.
     init(text: String, english: String?, style: CaptionStyle, size: Int? = nil, box: RGBA? = nil,
-         canvasWidth: Int, canvasHeight: Int, safeArea: SafeArea) throws {
+         canvasWidth: Int, canvasHeight: Int, safeArea: SafeArea, segmenter: WordSegmenter = .standard()) throws {
         let size = size ?? style.titleSize
         let safe = safeArea.scaled(toWidth: canvasWidth, height: canvasHeight)
         let track = try SubtitleTrack(cues: [], style: style, canvasWidth: canvasWidth, canvasHeight: canvasHeight,
-                                      safeArea: safeArea, fps: 30, captionBottom: canvasHeight)
+                                      safeArea: safeArea, fps: 30, captionBottom: canvasHeight, segmenter: segmenter)
         var zhStyle = style.chinese
         zhStyle.size = size
         zhStyle.color = style.titleColor
@@ -146,18 +146,27 @@ final class SubtitleTrack {
         return (placed.overlay, placed.x, placed.y, max(0, opacity), index)
     }
 
-    /// Lines for one language: the largest size (down to the floor) at which the text fits
-    /// in `maxLinesPerLanguage` balanced lines; at the floor it takes the lines it needs.
     /// Whether the last `block` needed more lines than it was allowed (it then used more).
     private(set) var lastBlockOverflowed = false
     /// The size the last `block` was laid out at.
     private(set) var lastBlockSize = 0
 
-    func block(_ text: String, style base: TextStyle, minimum: Int, language: String, maxLines: Int? = nil) throws -> TextImage {
-        lastBlockOverflowed = false
+    /// One language's lines as they will be drawn, and the size they are drawn at.
+    struct BlockLayout {
+        var lines: [String]
+        var runs: [[TextRun]]
+        var style: TextStyle
+        /// Needed more than the allowed lines even at the floor size (it then uses more).
+        var overflowed: Bool
+    }
+
+    /// Lines for one language: the largest size (down to the floor) at which the text fits
+    /// in `maxLinesPerLanguage` balanced lines; at the floor it takes the lines it needs.
+    /// nil for a blank text. Render, titles and `reel captions` all lay out through here.
+    func blockLayout(_ text: String, style base: TextStyle, minimum: Int, language: String, maxLines: Int? = nil) -> BlockLayout? {
         let allowed = maxLines ?? style.maxLinesPerLanguage
         let (plain, flags) = EmphasisMarkup.parse(text.replacingOccurrences(of: "\n", with: language == "zh" ? "" : " "))
-        guard !plain.trimmingCharacters(in: .whitespaces).isEmpty else { return .empty }
+        guard !plain.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
         let breaker = LineBreaker(language: language)
         // Segmented once per block, not per size tried.
         let units = Self.units(plain: plain, emphasized: flags, segmenter: segmenter)
@@ -173,17 +182,38 @@ final class SubtitleTrack {
             if lines != nil { break }
             size -= 2
         }
+        var overflowed = false
         if lines == nil {
-            lastBlockOverflowed = true
+            overflowed = true
             s.size = minimum
             let measureStyle = s
             lines = breaker.layout(plain, maxWidth: maxTextWidth, maxLines: 8, keepingWhole: units) { self.rasterizer.measure($0, style: measureStyle) } ?? [plain]
         }
-        lastBlockSize = s.size
         let chars = Array(plain)
         var offset = 0
         let runs = lines!.map { EmphasisMarkup.runs(for: $0, plain: chars, flags: flags, offset: &offset) }
-        return try rasterizer.render(lines: runs, style: s)
+        return BlockLayout(lines: lines!, runs: runs, style: s, overflowed: overflowed)
+    }
+
+    func block(_ text: String, style base: TextStyle, minimum: Int, language: String, maxLines: Int? = nil) throws -> TextImage {
+        guard let b = blockLayout(text, style: base, minimum: minimum, language: language, maxLines: maxLines) else {
+            lastBlockOverflowed = false
+            return .empty
+        }
+        lastBlockOverflowed = b.overflowed
+        lastBlockSize = b.style.size
+        return try rasterizer.render(lines: b.runs, style: b.style)
+    }
+
+    /// A cue's Chinese and English blocks as `layout` draws them.
+    func blockLayouts(_ cue: Cue) -> (chinese: BlockLayout?, english: BlockLayout?) {
+        (blockLayout(cue.chinese, style: style.chinese, minimum: style.chineseMinimumSize, language: "zh"),
+         blockLayout(cue.english, style: style.english, minimum: style.englishMinimumSize, language: "en"))
+    }
+
+    /// Characters of `text` no installed font has (emphasis markup removed).
+    func missing(in text: String, font: String) throws -> [Character] {
+        try rasterizer.missing(in: EmphasisMarkup.parse(text).plain, font: font)
     }
 
     /// What a caption line keeps whole: words, and each emphasis span (`{卡帕西}`).

@@ -93,6 +93,7 @@ struct RenderArguments: ParsableArguments {
     @Option(name: .customLong("caption-size-zh"), help: "Chinese caption size in pixels (default 64 at 1080 wide).") var captionSizeChinese: Int?
     @Option(name: .customLong("caption-size-en"), help: "English caption size in pixels (default 40).") var captionSizeEnglish: Int?
     @Option(name: .customLong("caption-margin"), help: "Distance of the captions above the bottom safe area, in pixels (default 24).") var captionMargin: Int?
+    @Option(help: "Words captions never break inside (new names, products), one a line.") var lexicon: String?
     @Option(name: .customLong("caption-box"), help: "Box behind captions: #RRGGBBAA always (e.g. #00000099), auto (only where they lie over the screen, the default) or none.") var captionBox: String?
     @Flag(help: "Overwrite the output if it exists.") var force = false
     @Option(name: .customLong("frame-hashes"), help: "Write the composed frames' checksums (framemd5 format) to this file.") var frameHashes: String?
@@ -188,6 +189,7 @@ struct RenderArguments: ParsableArguments {
         if let v = captionSizeChinese { o.captions.chinese.size = v; o.captions.chineseMinimumSize = min(o.captions.chineseMinimumSize, v) }
         if let v = captionSizeEnglish { o.captions.english.size = v; o.captions.englishMinimumSize = min(o.captions.englishMinimumSize, v) }
         if let v = captionMargin { o.captions.bottomMargin = max(0, v) }
+        if let v = lexicon { o.lexicon = v }
         if let box = captionBox, !o.captions.setBox(box) {
             throw MediaError(.usage, path: "", "--caption-box \(box): expected #RRGGBB, #RRGGBBAA, auto or none")
         }
