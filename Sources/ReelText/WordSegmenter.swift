@@ -12,21 +12,24 @@ import Foundation
 /// rather than a C tokenizer fed untrusted subtitle text. Lexicon words (reel's own
 /// `TechLexicon` and the user's `--lexicon`) are added with a high frequency.
 public final class WordSegmenter: Sendable {
-    let base: WordDictionary?
+    /// The base dictionary, asked for only when a Han run is segmented: a render without
+    /// Chinese text never reads it.
+    private let source: @Sendable () -> (WordDictionary, path: String)?
     let extra: WordDictionary
     let literals: [[Character]]
-    /// log(total) of the base dictionary (jieba's normaliser).
-    let logTotal: Double
-    let longest: Int
     /// Where the base dictionary was read from (nil: none found; only lexicon words count).
-    public let dictionaryPath: String?
+    public var dictionaryPath: String? { source()?.path }
 
     /// The count given to lexicon words: far above any split's probability, so they stay whole.
     static let lexiconCount = 100_000
 
-    public init(dictionary: WordDictionary?, dictionaryPath: String? = nil, lexicon: [String]) {
-        base = dictionary
-        self.dictionaryPath = dictionaryPath
+    public convenience init(dictionary: WordDictionary?, dictionaryPath: String = "", lexicon: [String]) {
+        let base = dictionary.map { ($0, path: dictionaryPath) }
+        self.init(source: { base }, lexicon: lexicon)
+    }
+
+    init(source: @escaping @Sendable () -> (WordDictionary, path: String)?, lexicon: [String]) {
+        self.source = source
         var extra = WordDictionary(capacity: lexicon.count)
         var literals: [[Character]] = []
         for word in lexicon {
@@ -36,8 +39,6 @@ public final class WordSegmenter: Sendable {
         }
         self.extra = extra
         self.literals = literals
-        logTotal = log(max(dictionary?.total ?? 0, Double(Self.lexiconCount) * 100))
-        longest = max(dictionary?.longestWord ?? 1, extra.longestWord)
     }
 
     /// jieba's dictionary, read once per process (it is ~5 MB).
@@ -45,8 +46,7 @@ public final class WordSegmenter: Sendable {
 
     /// The system dictionary with reel's lexicon and the user's words.
     public static func standard(userWords: [String] = []) -> WordSegmenter {
-        let d = systemDictionary
-        return WordSegmenter(dictionary: d?.0, dictionaryPath: d?.path, lexicon: TechLexicon.words + userWords)
+        WordSegmenter(source: { systemDictionary }, lexicon: TechLexicon.words + userWords)
     }
 
     /// Character ranges of `text` (in Characters) that are words of two or more Characters.
@@ -54,12 +54,13 @@ public final class WordSegmenter: Sendable {
 
     public func words(in chars: [Character]) -> [Range<Int>] {
         var result: [Range<Int>] = []
+        let base = chars.contains(where: Self.isHan) ? source()?.0 : nil
         var i = 0
         while i < chars.count {
             guard Self.isHan(chars[i]) else { i += 1; continue }
             var e = i
             while e < chars.count, Self.isHan(chars[e]) { e += 1 }
-            if e - i > 1 { result += segmentHan(chars[i..<e]).filter { $0.count > 1 } }
+            if e - i > 1 { result += segmentHan(chars[i..<e], base: base).filter { $0.count > 1 } }
             i = e
         }
         for word in literals where word.count <= chars.count {
@@ -74,8 +75,11 @@ public final class WordSegmenter: Sendable {
     }
 
     /// Max-probability route over a run of Han Characters (absolute indices).
-    func segmentHan(_ run: ArraySlice<Character>) -> [Range<Int>] {
+    func segmentHan(_ run: ArraySlice<Character>, base: WordDictionary?) -> [Range<Int>] {
         let s = run.startIndex, n = run.count
+        // jieba's normaliser, log(total); lexicon words alone still need a sensible one.
+        let logTotal = log(max(base?.total ?? 0, Double(Self.lexiconCount) * 100))
+        let longest = max(base?.longestWord ?? 1, extra.longestWord)
         let utf8 = run.map { Array($0.utf8) }
         var best = [Double](repeating: 0, count: n + 1)
         var next = [Int](repeating: n, count: n + 1)
