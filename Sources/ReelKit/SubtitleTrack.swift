@@ -120,8 +120,8 @@ final class SubtitleTrack {
     func missingCharacters() throws -> [Character] {
         var missing = Set<Character>()
         for cue in cues {
-            missing.formUnion(try rasterizer.missing(in: EmphasisMarkup.parse(cue.chinese).plain, font: style.chinese.font))
-            missing.formUnion(try rasterizer.missing(in: EmphasisMarkup.parse(cue.english).plain, font: style.english.font))
+            missing.formUnion(try self.missing(in: cue.chinese, font: style.chinese.font))
+            missing.formUnion(try self.missing(in: cue.english, font: style.english.font))
         }
         return missing.sorted()
     }

@@ -1,5 +1,6 @@
 import XCTest
 @testable import ReelKit
+import ReelMedia
 import ReelText
 
 /// The render's caption layout keeps words and emphasis spans whole, with the real fonts
@@ -51,5 +52,27 @@ final class CaptionWordTests: XCTestCase {
         let units = SubtitleTrack.units(plain: plain, emphasized: flags, segmenter: .standard())
         let strings = Set(units.map { String(Array(plain)[$0]) })
         XCTAssertTrue(strings.isSuperset(of: ["卡帕西", "抖音", "大神"]), "\(strings)")
+    }
+
+    /// `subtitles.lexicon` in a plan is relative to the plan, and its words are kept whole; a
+    /// lexicon that is not text is refused as invalid input (65), a missing one as missing (66).
+    func testPlanLexiconKeyAndBadFiles() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("reel-lexicon-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "呱呱鸭智能相机\n".write(to: dir.appendingPathComponent("names.txt"), atomically: true, encoding: .utf8)
+        let plan = dir.appendingPathComponent("plan.yaml")
+        try "source: rec.mp4\nsubtitles: {file: talk.srt, lexicon: names.txt}\n".write(to: plan, atomically: true, encoding: .utf8)
+        var o = RenderOptions(input: "", output: "")
+        try Plan.read(path: plan.path).apply(to: &o, directory: dir.path)
+        XCTAssertEqual(o.lexicon, dir.appendingPathComponent("names.txt").path)
+        let words = try o.wordSegmenter().words(in: "试一下呱呱鸭智能相机吧")
+        XCTAssertTrue(words.contains(3..<10), "\(words)")
+
+        try Data([0xFF, 0xFE, 0x00, 0xD8]).write(to: dir.appendingPathComponent("bad.txt"))
+        o.lexicon = dir.appendingPathComponent("bad.txt").path
+        XCTAssertThrowsError(try o.wordSegmenter()) { XCTAssertEqual(($0 as? MediaError)?.kind, .invalidInput) }
+        o.lexicon = dir.appendingPathComponent("none.txt").path
+        XCTAssertThrowsError(try o.wordSegmenter()) { XCTAssertEqual(($0 as? MediaError)?.kind, .notFound) }
     }
 }
