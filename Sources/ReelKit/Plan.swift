@@ -232,11 +232,11 @@ struct LayoutPlan: Decodable {
 
 struct SubtitlesPlan: Decodable {
     var file: String?
-    var english, encoding, fontZh, fontEn, box: String?
+    var english, encoding, fontZh, fontEn, box, lexicon: String?
     var sizeZh, sizeEn, margin: Int?
     init(from decoder: Swift.Decoder) throws {
         if let single = try? decoder.singleValueContainer(), let f = try? single.decode(String.self) { file = f; return }
-        let c = try decoder.strictContainer(["file", "english", "encoding", "font_zh", "font_en", "box", "size_zh", "size_en", "margin"])
+        let c = try decoder.strictContainer(["file", "english", "encoding", "font_zh", "font_en", "box", "size_zh", "size_en", "margin", "lexicon"])
         file = try c.decodeIfPresent(String.self, forKey: "file")
         english = try c.decodeIfPresent(String.self, forKey: "english")
         encoding = try c.decodeIfPresent(String.self, forKey: "encoding")
@@ -246,11 +246,13 @@ struct SubtitlesPlan: Decodable {
         sizeZh = try c.decodeIfPresent(Int.self, forKey: "size_zh")
         sizeEn = try c.decodeIfPresent(Int.self, forKey: "size_en")
         margin = try c.decodeIfPresent(Int.self, forKey: "margin")
+        lexicon = try c.decodeIfPresent(String.self, forKey: "lexicon")
     }
     func apply(to o: inout RenderOptions, path: (String) -> String) throws {
         if let f = file { o.subtitles = path(f) }
         if let f = english { o.subtitlesEnglish = path(f) }
         if let e = encoding { o.subtitlesEncoding = e }
+        if let f = lexicon { o.lexicon = path(f) }
         if let f = fontZh { o.captions.chinese.font = f }
         if let f = fontEn { o.captions.english.font = f }
         if let b = box {

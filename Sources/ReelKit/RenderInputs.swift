@@ -7,7 +7,7 @@ extension RenderOptions {
     /// subtitles, font files and sticker images. None may be the destination of an output,
     /// and each must be a regular file before anything opens it.
     public var inputFiles: [String] {
-        var files = [input] + [planPath, subtitles, subtitlesEnglish, presenter?.path, voice, music].compactMap { $0 }
+        var files = [input] + [planPath, subtitles, subtitlesEnglish, lexicon, presenter?.path, voice, music].compactMap { $0 }
         files += stickers.compactMap { $0.image }
         let fonts = [captions.chinese.font, captions.english.font] + stickers.filter { $0.text != nil }.map(\.font)
         files += fonts.filter(FontFile.isPath)

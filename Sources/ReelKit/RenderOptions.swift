@@ -49,6 +49,8 @@ public struct RenderOptions: Sendable {
     /// nil = detect (UTF-8 with/without BOM, UTF-16 BOM, else GB18030).
     public var subtitlesEncoding: String?
     public var captions = CaptionStyle()
+    /// Words captions never break inside (one a line), besides the dictionary's and reel's own.
+    public var lexicon: String?
     /// A title shown for the whole video in the top safe band (Chinese, optional English).
     public var title: String?
     public var titleEnglish: String?

@@ -77,14 +77,15 @@ public final class RenderPipeline: @unchecked Sendable {
         }
         let stickers = try placeStickers(presenter: presenter)
 
-        let subtitles = try loadSubtitles(captionBottom: layout.captionBottom, screenPanel: composer.panel)
+        let segmenter = try o.wordSegmenter()
+        let subtitles = try loadSubtitles(captionBottom: layout.captionBottom, screenPanel: composer.panel, segmenter: segmenter)
         let title: TitleLayer?, headline: TitleLayer?
         do {
             title = try o.title.map { try TitleLayer(text: $0, english: o.titleEnglish, style: o.captions, canvasWidth: o.width,
-                                                     canvasHeight: o.height, safeArea: o.safeArea) }
+                                                     canvasHeight: o.height, safeArea: o.safeArea, segmenter: segmenter) }
             headline = try o.hookTitle.map { try TitleLayer(text: $0, english: o.hookTitleEnglish, style: o.captions,
                                                             size: o.captions.headlineSize, box: o.captions.headlineBox, canvasWidth: o.width,
-                                                            canvasHeight: o.height, safeArea: o.safeArea) }
+                                                            canvasHeight: o.height, safeArea: o.safeArea, segmenter: segmenter) }
         } catch let e as TextError { throw MediaError(e, path: o.captions.chinese.font) }
         let sourceDuration = videoInfo.duration ?? info.duration ?? 0
         // An absurd declared duration (a forged header) would overflow frame arithmetic.
@@ -276,31 +277,17 @@ public final class RenderPipeline: @unchecked Sendable {
     // MARK: - The three stages
 
     /// Reads and checks the subtitle files up front: a broken file fails before any work.
-    private func loadSubtitles(captionBottom: Int, screenPanel: PixelRect) throws -> SubtitleTrack? {
+    private func loadSubtitles(captionBottom: Int, screenPanel: PixelRect, segmenter: WordSegmenter) throws -> SubtitleTrack? {
         let o = options
-        guard let path = o.subtitles ?? o.subtitlesEnglish else { return nil }
-        func read(_ p: String) throws -> [Cue] {
-            guard FileManager.default.fileExists(atPath: p) else { throw MediaError(.notFound, path: p, "no such file") }
-            do { return try SubtitleReader.read(path: p, encoding: o.subtitlesEncoding) } catch let e as SubtitleError {
-                throw MediaError(.invalidInput, path: p, e.line.map { "line \($0): \(e.message)" } ?? e.message)
-            }
-        }
-        /// Bounded before any layout: layout work grows with a cue's length.
-        func bounded(_ cues: [Cue], _ p: String) throws -> [Cue] {
-            if cues.count > o.limits.cues { throw o.limits.exceeded("\(cues.count) cues", "cues", path: p) }
-            // Code points, not characters: 5 000 combining marks on one letter are one Character.
-            func length(_ c: Cue) -> Int { c.chinese.unicodeScalars.count + c.english.unicodeScalars.count }
-            if let long = cues.first(where: { length($0) > o.limits.cueLength }) {
-                throw o.limits.exceeded("line \(long.line): a cue of \(length(long)) characters", "cue-length", path: p)
-            }
-            return cues
-        }
-        var cues = try bounded(read(path), path)
-        if let en = o.subtitlesEnglish, o.subtitles != nil { cues = SubtitleReader.merge(chinese: cues, english: try bounded(read(en), en)) }
+        guard let (path, cues) = try CaptionLint.readCues(o) else { return nil }
         let track: SubtitleTrack
         do {
             track = try SubtitleTrack(cues: cues, style: o.captions, canvasWidth: o.width, canvasHeight: o.height,
-                                      safeArea: o.safeArea, fps: o.fps, captionBottom: captionBottom, screenPanel: screenPanel)
+                                      safeArea: o.safeArea, fps: o.fps, captionBottom: captionBottom, screenPanel: screenPanel,
+                                      segmenter: segmenter)
+            if segmenter.dictionaryPath == nil, cues.contains(where: { !$0.chinese.isEmpty }) {
+                onWarning("no Chinese word dictionary (apt-get install python3-jieba): Chinese lines may break inside words")
+            }
             let missing = try track.missingCharacters()
             if !missing.isEmpty {
                 onWarning("\(path): no installed font has these characters: \(String(missing)) (they will be left out)")

@@ -59,11 +59,11 @@ final class TitleLayer {
     /// - Parameter size: the Chinese line's size (default: the style's title size); the
     ///   English line is 5/8 of it. The hook's headline is a bigger title.
     init(text: String, english: String?, style: CaptionStyle, size: Int? = nil, box: RGBA? = nil,
-         canvasWidth: Int, canvasHeight: Int, safeArea: SafeArea) throws {
+         canvasWidth: Int, canvasHeight: Int, safeArea: SafeArea, segmenter: WordSegmenter = .standard()) throws {
         let size = size ?? style.titleSize
         let safe = safeArea.scaled(toWidth: canvasWidth, height: canvasHeight)
         let track = try SubtitleTrack(cues: [], style: style, canvasWidth: canvasWidth, canvasHeight: canvasHeight,
-                                      safeArea: safeArea, fps: 30, captionBottom: canvasHeight)
+                                      safeArea: safeArea, fps: 30, captionBottom: canvasHeight, segmenter: segmenter)
         var zhStyle = style.chinese
         zhStyle.size = size
         zhStyle.color = style.titleColor
@@ -98,10 +98,13 @@ final class SubtitleTrack {
     /// Where the screen panel is: a block over it gets `style.boxOverScreen`.
     let screenPanel: PixelRect?
     private let rasterizer: TextRasterizer
+    /// Where Chinese lines may not break (dictionary and lexicon words).
+    let segmenter: WordSegmenter
     private var cache: [Int: (overlay: Overlay, x: Int, y: Int)] = [:]
 
     init(cues: [Cue], style: CaptionStyle, canvasWidth: Int, canvasHeight: Int, safeArea: SafeArea, fps: Int, captionBottom: Int,
-         screenPanel: PixelRect? = nil) throws {
+         screenPanel: PixelRect? = nil, segmenter: WordSegmenter = .standard()) throws {
+        self.segmenter = segmenter
         self.captionBottom = captionBottom
         self.screenPanel = screenPanel
         self.cues = cues.sorted { $0.start < $1.start }
@@ -117,8 +120,8 @@ final class SubtitleTrack {
     func missingCharacters() throws -> [Character] {
         var missing = Set<Character>()
         for cue in cues {
-            missing.formUnion(try rasterizer.missing(in: EmphasisMarkup.parse(cue.chinese).plain, font: style.chinese.font))
-            missing.formUnion(try rasterizer.missing(in: EmphasisMarkup.parse(cue.english).plain, font: style.english.font))
+            missing.formUnion(try self.missing(in: cue.chinese, font: style.chinese.font))
+            missing.formUnion(try self.missing(in: cue.english, font: style.english.font))
         }
         return missing.sorted()
     }
@@ -143,44 +146,90 @@ final class SubtitleTrack {
         return (placed.overlay, placed.x, placed.y, max(0, opacity), index)
     }
 
-    /// Lines for one language: the largest size (down to the floor) at which the text fits
-    /// in `maxLinesPerLanguage` balanced lines; at the floor it takes the lines it needs.
     /// Whether the last `block` needed more lines than it was allowed (it then used more).
     private(set) var lastBlockOverflowed = false
     /// The size the last `block` was laid out at.
     private(set) var lastBlockSize = 0
 
-    func block(_ text: String, style base: TextStyle, minimum: Int, language: String, maxLines: Int? = nil) throws -> TextImage {
-        lastBlockOverflowed = false
+    /// One language's lines as they will be drawn, and the size they are drawn at.
+    struct BlockLayout {
+        var lines: [String]
+        var runs: [[TextRun]]
+        var style: TextStyle
+        /// Needed more than the allowed lines even at the floor size (it then uses more).
+        var overflowed: Bool
+    }
+
+    /// Lines for one language: the largest size (down to the floor) at which the text fits
+    /// in `maxLinesPerLanguage` balanced lines; at the floor it takes the lines it needs.
+    /// nil for a blank text. Render, titles and `reel captions` all lay out through here.
+    func blockLayout(_ text: String, style base: TextStyle, minimum: Int, language: String, maxLines: Int? = nil) -> BlockLayout? {
         let allowed = maxLines ?? style.maxLinesPerLanguage
         let (plain, flags) = EmphasisMarkup.parse(text.replacingOccurrences(of: "\n", with: language == "zh" ? "" : " "))
-        guard !plain.trimmingCharacters(in: .whitespaces).isEmpty else { return .empty }
+        guard !plain.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
         let breaker = LineBreaker(language: language)
+        // Segmented once per block, not per size tried.
+        let units = Self.units(plain: plain, emphasized: flags, segmenter: segmenter)
         var s = base
         var lines: [String]? = nil
         var size = base.size
         while size >= minimum {
             s.size = size
             let measureStyle = s
-            lines = breaker.layout(plain, maxWidth: maxTextWidth, maxLines: allowed) {
+            lines = breaker.layout(plain, maxWidth: maxTextWidth, maxLines: allowed, keepingWhole: units) {
                 self.rasterizer.measure($0, style: measureStyle)
             }
             if lines != nil { break }
             size -= 2
         }
+        var overflowed = false
         if lines == nil {
-            lastBlockOverflowed = true
+            overflowed = true
             s.size = minimum
             let measureStyle = s
             let measure = { (text: String) in self.rasterizer.measure(text, style: measureStyle) }
-            lines = breaker.layout(plain, maxWidth: maxTextWidth, maxLines: 8, measure: measure)
+            lines = breaker.layout(plain, maxWidth: maxTextWidth, maxLines: 8, keepingWhole: units, measure: measure)
                 ?? Self.hardWrap(plain, maxWidth: maxTextWidth, measure: measure)
         }
-        lastBlockSize = s.size
         let chars = Array(plain)
         var offset = 0
         let runs = lines!.map { EmphasisMarkup.runs(for: $0, plain: chars, flags: flags, offset: &offset) }
-        return try rasterizer.render(lines: runs, style: s)
+        return BlockLayout(lines: lines!, runs: runs, style: s, overflowed: overflowed)
+    }
+
+    func block(_ text: String, style base: TextStyle, minimum: Int, language: String, maxLines: Int? = nil) throws -> TextImage {
+        guard let b = blockLayout(text, style: base, minimum: minimum, language: language, maxLines: maxLines) else {
+            lastBlockOverflowed = false
+            return .empty
+        }
+        lastBlockOverflowed = b.overflowed
+        lastBlockSize = b.style.size
+        return try rasterizer.render(lines: b.runs, style: b.style)
+    }
+
+    /// A cue's Chinese and English blocks as `layout` draws them.
+    func blockLayouts(_ cue: Cue) -> (chinese: BlockLayout?, english: BlockLayout?) {
+        (blockLayout(cue.chinese, style: style.chinese, minimum: style.chineseMinimumSize, language: "zh"),
+         blockLayout(cue.english, style: style.english, minimum: style.englishMinimumSize, language: "en"))
+    }
+
+    /// Characters of `text` no installed font has (emphasis markup removed).
+    func missing(in text: String, font: String) throws -> [Character] {
+        try rasterizer.missing(in: EmphasisMarkup.parse(text).plain, font: font)
+    }
+
+    /// What a caption line keeps whole: words, and each emphasis span (`{卡帕西}`).
+    static func units(plain: String, emphasized flags: [Bool], segmenter: WordSegmenter) -> [Range<Int>] {
+        var units = segmenter.words(in: plain)
+        var i = 0
+        while i < flags.count {
+            guard flags[i] else { i += 1; continue }
+            var e = i
+            while e < flags.count, flags[e] { e += 1 }
+            units.append(i..<e)
+            i = e
+        }
+        return units
     }
 
     /// Lines cut wherever the width runs out: the last resort for text too long for 8 lines,

@@ -21,6 +21,9 @@ public struct BreakOpportunity: Equatable, Sendable {
 ///   number of lines): between a word and a short number after it ("Veo | 3"), between a short
 ///   number and its unit ("30 | fps"), after a short operator ("-> | 0", "= | 5"), and after the
 ///   hyphen of a hyphenated word ("state-| of-the-art").
+/// - none inside a unit kept whole: a word (`WordSegmenter`: Chinese dictionary words, lexicon
+///   entries), an emphasis span, a number and the Han measure word or unit after it ("3个",
+///   "10倍"). Balancing then happens among the breaks between units.
 /// - emergency, only inside a piece of text that alone is wider than the line: a URL breaks
 ///   after `/`, `.`, `-` or `?` (never between two of them, so not inside "//"); then a word
 ///   or URL piece that is still too wide breaks between Characters (no hyphen is added, so
@@ -63,8 +66,8 @@ public struct LineBreaker: Sendable {
     /// newline) are marked. Discouraged breaks are included (they are allowed, only avoided by
     /// `layout`); emergency breaks, which depend on the line width, are not. The end of the
     /// text is not listed.
-    public func opportunities(in text: String) -> [BreakOpportunity] {
-        let a = analyze(Array(text))
+    public func opportunities(in text: String, keepingWhole units: [Range<Int>] = []) -> [BreakOpportunity] {
+        let a = analyze(Array(text), keepingWhole: units)
         return a.kinds.indices.compactMap { p in
             a.kinds[p].map { BreakOpportunity(index: p, mandatory: $0 == .mandatory) }
         }
@@ -73,14 +76,18 @@ public struct LineBreaker: Sendable {
     /// Lays `text` out in at most `maxLines` lines no wider than `maxWidth` as measured by
     /// `measure`, balanced in width. Returns nil when it cannot fit in `maxLines` lines. Lines are
     /// returned without leading or trailing spaces; an empty or blank text gives no lines.
-    public func layout(_ text: String, maxWidth: Double, maxLines: Int, measure: (String) -> Double) -> [String]? {
+    /// - Parameter units: Character ranges of `text` not to break inside (words, emphasis
+    ///   spans), unless one alone is wider than the line.
+    public func layout(_ text: String, maxWidth: Double, maxLines: Int, keepingWhole units: [Range<Int>] = [],
+                       measure: (String) -> Double) -> [String]? {
         var chars = Array(text)
         while let last = chars.last, last.isWhitespace { chars.removeLast() }
         let lead = chars.prefix(while: { $0.isWhitespace }).count
         chars.removeFirst(lead)
         if chars.isEmpty { return [] }
         guard maxLines > 0 else { return nil }
-        let analysis = analyze(chars)
+        let shifted = units.map { ($0.lowerBound - lead)..<($0.upperBound - lead) }
+        let analysis = analyze(chars, keepingWhole: shifted)
         return withoutActuallyEscaping(measure) { measure in
             var engine = LayoutEngine(chars: chars, analysis: analysis, maxWidth: maxWidth, measure: measure)
             return engine.run(maxLines: maxLines)
@@ -129,7 +136,7 @@ extension LineBreaker {
         return ends.map { Int(brks[$0]) }
     }
 
-    func analyze(_ chars: [Character]) -> Analysis {
+    func analyze(_ chars: [Character], keepingWhole units: [Range<Int>] = []) -> Analysis {
         let n = chars.count
         let t = Self.traits(chars)
         var kinds = [Kind?](repeating: nil, count: n + 1)
@@ -155,6 +162,13 @@ extension LineBreaker {
         for r in urls where r.count > 1 {
             for p in (r.lowerBound + 1)..<r.upperBound where kinds[p] != .mandatory { kinds[p] = nil }
         }
+        // Units kept whole; a number keeps the Han measure word or unit after it ("3个", "10倍").
+        for r in units {
+            let lo = max(r.lowerBound, 0), hi = min(r.upperBound, n)
+            guard hi - lo > 1 else { continue }
+            for p in (lo + 1)..<hi where kinds[p] != .mandatory { kinds[p] = nil }
+        }
+        for p in 1..<n where t[p - 1].contains(.digit) && Self.measureWords.contains(chars[p]) && kinds[p] != .mandatory { kinds[p] = nil }
         for p in 1..<n where kinds[p] == .allowed {
             if Self.isDiscouraged(p, chars, t) { kinds[p] = .discouraged }
         }
@@ -303,6 +317,8 @@ extension LineBreaker {
     static let noLineEnd = Set("“‘（《「『【〔〈〖〘〚〝（［｛｢([{".unicodeScalars)
     /// Closing punctuation that may hang past the end of a line (one Character per line).
     static let hanging = Set("，。！？、；：”’）》」』】〕〉…‥·%～,.!?;:)]}．､｡".unicodeScalars)
+    /// Han measure words and units a number keeps ("3个", "10倍", "5分钟", "2亿").
+    static let measureWords = Set<Character>("个倍次年月日号天时点分秒周岁元块角万亿千百十成位名人条件项款台部张步家种篇段集期层级代只份句行帧")
     static let units: Set<String> = ["ms", "s", "sec", "min", "h", "hr", "hrs", "fps", "px", "pt", "k", "M", "B",
                                      "kb", "mb", "gb", "tb", "hz", "khz", "mhz", "ghz", "kg", "g",
                                      "km", "m", "cm", "mm", "x", "p", "bn", "usd", "rmb", "db", "w", "kw", "v"]

@@ -97,6 +97,7 @@ struct RenderArguments: ParsableArguments {
     @Option(name: .customLong("caption-size-zh"), help: "Chinese caption size in pixels (default 64 at 1080 wide).") var captionSizeChinese: Int?
     @Option(name: .customLong("caption-size-en"), help: "English caption size in pixels (default 40).") var captionSizeEnglish: Int?
     @Option(name: .customLong("caption-margin"), help: "Distance of the captions above the bottom safe area, in pixels (default 24).") var captionMargin: Int?
+    @Option(help: "Words captions never break inside (new names, products), one a line.") var lexicon: String?
     @Option(name: .customLong("caption-box"), help: "Box behind captions: #RRGGBBAA always (e.g. #00000099), auto (only where they lie over the screen, the default) or none.") var captionBox: String?
     @Flag(help: "Overwrite the output if it exists.") var force = false
     @Option(parsing: .singleValue, help: "Raise a bound on the work a render takes: cue-length=2000, cues=50000, duration=14400 (s), picture=16384 (px), image-pixels=50000000. Repeatable.") var limit: [String] = []
@@ -189,6 +190,7 @@ struct RenderArguments: ParsableArguments {
         if let v = titleEnglish { o.titleEnglish = v }
         if let v = captionSizeChinese { o.captions.chinese.size = v; o.captions.chineseMinimumSize = min(o.captions.chineseMinimumSize, v) }
         if let v = captionSizeEnglish { o.captions.english.size = v; o.captions.englishMinimumSize = min(o.captions.englishMinimumSize, v) }
+        if let v = lexicon { o.lexicon = v }
         if let box = captionBox, !o.captions.setBox(box) {
             throw MediaError(.usage, path: "", "--caption-box \(box): expected #RRGGBB, #RRGGBBAA, auto or none")
         }
