@@ -1,0 +1,4 @@
+import Foundation
+public enum BatchReport {
+    public static func write(runner: BatchRunner) throws {}
+}
