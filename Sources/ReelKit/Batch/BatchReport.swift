@@ -36,7 +36,7 @@ public enum BatchReport {
                     row["duration"] = String(format: "%.2f s", r.duration)
                     row["crop"] = r.crop
                     if let v = r.cropReason { row["cropReason"] = v }
-                    if let v = r.hook { row["hook"] = v }
+                    row["hook"] = r.hook ?? "none"
                     if let v = r.loudness { row["loudness"] = v }
                 }
                 row["output"] = "\(job.name).mp4"
