@@ -35,6 +35,7 @@ struct BatchCommand: ParsableCommand {
     @Option(help: "Progress: 'json' prints one JSON event per line on stdout.") var progress: String?
     @Flag(name: .shortAndLong, help: "Print only the summary and errors.") var quiet = false
     @Flag(name: .customLong("no-report"), help: "Do not write OUTDIR/report.html.") var noReport = false
+    @Flag(name: .customLong("no-thumbnails"), help: "Do not make a cover thumbnail per job for the report.") var noThumbnails = false
     @Argument(parsing: .allUnrecognized, help: "`reel render` flags for every job (e.g. --crf 23 --hook auto).") var renderFlags: [String] = []
 
     static let someFailed: Int32 = 1
@@ -46,6 +47,7 @@ struct BatchCommand: ParsableCommand {
         options.force = force
         options.dryRun = dryRun
         options.claim = claim
+        options.thumbnails = !noThumbnails
         options.renderFlags = renderFlags
         options.jobTimeout = jobTimeout
         if let jobs {
