@@ -25,8 +25,11 @@ public final class ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
         posix_spawn_file_actions_adddup2(&actions, log, 2)
-        posix_spawn_file_actions_addclose(&actions, pipeFDs[0])
         posix_spawn_file_actions_addclose(&actions, pipeFDs[1])
+        // The child keeps the pipe's read end open (inherited, unused): if the batch is
+        // killed, the child's next progress line must not die of SIGPIPE with its temporary
+        // output still on disk, but reach the render's own SIGTERM cleanup (ParentWatch).
+        // A few lines a second cannot fill the pipe before that.
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
