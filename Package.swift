@@ -14,6 +14,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // reel batch's report.html is rendered from a template (Sources/ReelKit/Batch/ReportTemplate.swift).
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -46,7 +48,8 @@ let package = Package(
         ),
         .target(
             name: "ReelKit",
-            dependencies: ["ReelMedia", "ReelText", .product(name: "Yams", package: "Yams")],
+            dependencies: ["ReelMedia", "ReelText", .product(name: "Yams", package: "Yams"),
+                           .product(name: "Mustache", package: "swift-mustache")],
             path: "Sources/ReelKit"
         ),
         .executableTarget(

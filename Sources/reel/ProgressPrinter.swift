@@ -48,6 +48,8 @@ final class ProgressPrinter: @unchecked Sendable {
 
     func finished(_ s: RenderSummary) {
         clearLine()
+        // The last JSON line: what the render decided and measured (`reel batch` keeps it).
+        if mode == .json { FileHandle.standardOutput.write(Data((RenderResult(s).jsonLine + "\n").utf8)) }
         guard mode == .auto else { return }
         var text = String(format: "reel: wrote %@ (%d frames, %.2f s, %.1fx realtime)", s.output, s.frames, s.duration, s.duration / max(s.wallSeconds, 1e-6))
         print(text)

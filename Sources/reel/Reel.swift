@@ -9,7 +9,7 @@ struct Reel: ParsableCommand {
         commandName: "reel",
         abstract: "Turns a screen recording into a Douyin-ready 9:16 H.264 MP4.",
         discussion: ReelExit.help,
-        subcommands: [Render.self, PlanCommand.self, PreviewCommand.self, DemoCommand.self, ProbeCommand.self, HashCommand.self, SheetCommand.self,
+        subcommands: [Render.self, PlanCommand.self, BatchCommand.self, PreviewCommand.self, DemoCommand.self, ProbeCommand.self, HashCommand.self, SheetCommand.self,
                       CaptionsCommand.self],
         defaultSubcommand: nil
     )

@@ -29,8 +29,11 @@ struct Render: ParsableCommand {
         let options: RenderOptions
         do { options = try arguments.makeOptions() } catch { fail(error) }
         let printer = ProgressPrinter(mode: options.progress)
+        ParentWatch.startIfBatchChild()
+        let fault = TestFault(source: options.input)
         do {
-            let summary = try RenderPipeline(options: options, onProgress: printer.show, onWarning: printer.warn).run()
+            let show: @Sendable (RenderProgress) -> Void = fault.map { f in { p in f.trigger(); printer.show(p) } } ?? printer.show
+            let summary = try RenderPipeline(options: options, onProgress: show, onWarning: printer.warn).run()
             printer.finished(summary)
         } catch {
             printer.clearLine()
