@@ -31,7 +31,7 @@ struct PlanCommand: ParsableCommand {
             let printer = ProgressPrinter(mode: options.progress)
             let summary = try PlanWriter.write(options: options, to: options.output, renderOutput: target,
                                                protecting: Plan.isPlan(arguments.input) ? [arguments.input] : [],
-                                               force: options.force, onWarning: printer.warn)
+                                               force: options.force, onWarning: { printer.warn($0) })
             if options.progress != .quiet {
                 print("reel: wrote \(summary.output) (\(summary.frames) frames, \(String(format: "%.2f", summary.duration)) s)")
                 if let crop = summary.cropReason { print("reel: \(crop)") }
