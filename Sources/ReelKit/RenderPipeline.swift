@@ -362,7 +362,7 @@ public final class RenderPipeline: @unchecked Sendable {
             let start = origin + segment.sourceStart
             let length = segment.frames.map { Double($0) / Double(options.fps) }
             if index > 0 || segment.sourceStart > 0 {
-                try demuxer.seek(to: start)
+                try demuxer.seek(to: start, keyframeOf: videoDecoder.streamIndex)
                 videoDecoder.reset()
             }
             lastVideoEnd = 0
