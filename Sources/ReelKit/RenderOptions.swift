@@ -68,6 +68,8 @@ public struct RenderOptions: Sendable {
     public var hookZoom = 1.0
     /// A short white flash marks the cut from the hook into the body.
     public var hookFlash = true
+    /// Keep black or blank frames at the start of the source (skipped by default: LeadingBlank).
+    public var keepLeadingBlank = false
     /// Words that make a window a better hook (`--hook auto`).
     public var hookKeywords: [String] = []
 

@@ -100,7 +100,11 @@ public final class RenderPipeline: @unchecked Sendable {
                                                             canvasHeight: o.height, safeArea: o.safeArea) }
         } catch let e as TextError { throw MediaError(.unavailable, path: o.captions.chinese.font, e.description) }
         let sourceDuration = videoInfo.duration ?? info.duration ?? 0
-        var (edit, hookReason) = try makeEditList(sourceDuration: sourceDuration, presenter: presenter, cues: subtitles?.cues ?? [])
+        // The first frame is the cover: black or blank frames at the start are skipped (LeadingBlank).
+        let skipped = o.keepLeadingBlank || o.edit != nil || o.trimStart != nil ? nil
+            : try LeadingBlank.contentStart(path: o.input, limit: min(10, max(0, sourceDuration / 2)))
+        var (edit, hookReason) = try makeEditList(sourceDuration: sourceDuration, bodyStart: skipped ?? 0, presenter: presenter,
+                                                  cues: subtitles?.cues ?? [])
         if let t = o.previewAt {
             let n = max(0, Int((t * Double(o.fps)).rounded(.down)))
             let total = Self.expectedFrames(edit: edit, sourceDuration: sourceDuration, fps: o.fps)
@@ -126,7 +130,7 @@ public final class RenderPipeline: @unchecked Sendable {
             try output.commit()
             return RenderSummary(output: output.destination, frames: frames, duration: Double(frames) / Double(o.fps),
                                  wallSeconds: Date().timeIntervalSince(started), crop: crop, cropReason: cropReason,
-                                 reusedFrames: reused, hook: hookReason, loudness: audio.summary)
+                                 reusedFrames: reused, hook: hookReason, loudness: audio.summary, skippedLeadingBlank: skipped)
         } catch {
             output.discard()
             throw error
@@ -230,9 +234,9 @@ public final class RenderPipeline: @unchecked Sendable {
 
     /// The output's ranges: the plan's edit list or the trim, the presenter's end when it
     /// cuts the video, and the hook in front. Returns why an automatic hook was chosen.
-    private func makeEditList(sourceDuration: Double, presenter: PresenterLayer?, cues: [Cue]) throws -> (EditList, String?) {
+    private func makeEditList(sourceDuration: Double, bodyStart: Double, presenter: PresenterLayer?, cues: [Cue]) throws -> (EditList, String?) {
         let o = options
-        var body = o.edit ?? [EditRange(from: o.trimStart ?? 0, to: o.trimEnd)]
+        var body = o.edit ?? [EditRange(from: o.trimStart ?? bodyStart, to: o.trimEnd)]
         if let p = presenter, p.options.fit == .cut, p.duration.isFinite {
             let end = p.options.start + p.duration
             body = body.compactMap { r in

@@ -32,4 +32,6 @@ public struct RenderSummary: Sendable {
     public var hook: String?
     /// The audio mix's loudness, as measured and normalized.
     public var loudness: String?
+    /// Seconds of black or blank frames skipped at the start of the source (LeadingBlank).
+    public var skippedLeadingBlank: Double? = nil
 }

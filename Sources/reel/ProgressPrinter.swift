@@ -49,6 +49,9 @@ final class ProgressPrinter: @unchecked Sendable {
         guard mode == .auto else { return }
         var text = String(format: "reel: wrote %@ (%d frames, %.2f s, %.1fx realtime)", s.output, s.frames, s.duration, s.duration / max(s.wallSeconds, 1e-6))
         text += "; featured region \(s.crop.width)x\(s.crop.height) at \(s.crop.x),\(s.crop.y)"
+        if let skipped = s.skippedLeadingBlank {
+            text += String(format: "; skipped %.2f s of black/blank frames at the start (--keep-black-start keeps them)", skipped)
+        }
         print(text)
         if let hook = s.hook { print("reel: \(hook)") }
         if let loudness = s.loudness { print("reel: audio \(loudness)") }

@@ -74,6 +74,7 @@ struct RenderArguments: ParsableArguments {
     @Option(name: .customLong("hook-keywords"), help: "Comma-separated words that make a window a better hook (--hook auto).") var hookKeywords: String?
     @Option(name: .customLong("hook-zoom"), help: "Punch-in over the hook, e.g. 1.08 (default 1 = none).") var hookZoom: Double?
     @Flag(name: .customLong("no-hook-flash"), help: "No white flash at the cut from the hook into the body.") var noHookFlash = false
+    @Flag(name: .customLong("keep-black-start"), help: "Keep black or blank frames at the start of the recording (skipped by default: the first frame is the cover).") var keepBlackStart = false
 
     @Option(help: "A narration file: the voice, replacing the presenter's sound.") var voice: String?
     @Option(name: .customLong("voice-start"), help: "Second of the recording at which the narration starts.") var voiceStart: Double?
@@ -149,6 +150,7 @@ struct RenderArguments: ParsableArguments {
                 o.hookZoom = v
             }
             if noHookFlash { o.hookFlash = false }
+            if keepBlackStart { o.keepLeadingBlank = true }
             if let v = voice { o.voice = v }
             if let v = voiceStart { o.voiceStart = v }
             if let v = screenAudio {

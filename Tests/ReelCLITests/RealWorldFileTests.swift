@@ -288,4 +288,38 @@ final class RealWorldFileTests: ReelTestCase {
             XCTAssertEqual(try frameCount(out), 45, input.lastPathComponent)
         }
     }
+
+    // MARK: - 10: a black cover
+
+    /// A recording that opens on 1 s of black, and one that fades in from black over 1 s:
+    /// the video starts at the first frame with content (the cover), the summary says how
+    /// much was skipped, `--keep-black-start` keeps it, and a hook still comes first.
+    func testLeadingBlackIsSkipped() throws {
+        let black = file("black-start.mp4"), fade = file("fade-in.mp4")
+        try ffmpeg(["-f", "lavfi", "-i", "color=black:s=320x240:r=30:d=1", "-f", "lavfi", "-i", "testsrc=s=320x240:r=30:d=2",
+                    "-filter_complex", "[0][1]concat=n=2:v=1:a=0", "-c:v", "libx264", "-pix_fmt", "yuv420p", black.path])
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc=s=320x240:r=30:d=3", "-vf", "fade=in:0:30", "-c:v", "libx264", "-pix_fmt", "yuv420p", fade.path])
+        let box = layoutBox(displayWidth: 320, displayHeight: 240)
+        func firstPanel(_ url: URL) throws -> [Double] {
+            try decodeRGB709(url, width: 1080, height: 1920).average(Int(box.x + box.w * 0.1), Int(box.y + box.h * 0.5), radius: 4)
+        }
+        XCTAssertLessThan(try decodeFrame(black, pixFmt: "gray", width: 320, height: 240).average(160, 120)[0], 20, "fixture opens black")
+        for input in [black, fade] {
+            let out = file("cover-\(input.lastPathComponent)")
+            let r = try reel(["render", input.path, "-o", out.path])
+            XCTAssertEqual(r.exitCode, 0, r.summary)
+            XCTAssertTrue(r.stdoutString.contains("skipped") && r.stdoutString.contains("--keep-black-start"), r.stdoutString)
+            XCTAssertGreaterThan(try firstPanel(out).max()!, 120, "\(input.lastPathComponent): the first frame has content")
+        }
+        XCTAssertEqual(try frameCount(file("cover-black-start.mp4")), 60, "the 30 black frames are gone")
+        let kept = file("kept.mp4")
+        let k = try reel(["render", black.path, "-o", kept.path, "--keep-black-start"])
+        XCTAssertEqual(k.exitCode, 0, k.summary)
+        XCTAssertEqual(try frameCount(kept), 90)
+        XCTAssertLessThan(try firstPanel(kept).max()!, 40, "kept: the first frame is black")
+        let hooked = file("hooked.mp4")
+        let h = try reel(["render", black.path, "-o", hooked.path, "--hook", "1.5:1", "--no-hook-flash"])
+        XCTAssertEqual(h.exitCode, 0, h.summary)
+        XCTAssertEqual(try frameCount(hooked), 30 + 60, "the hook, then the body from its first frame with content")
+    }
 }
