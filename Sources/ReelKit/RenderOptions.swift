@@ -70,6 +70,8 @@ public struct RenderOptions: Sendable {
     public var hookFlash = true
     /// Keep black or blank frames at the start of the source (skipped by default: LeadingBlank).
     public var keepLeadingBlank = false
+    /// Deinterlace the recording with bwdif (Deinterlacer).
+    public var deinterlace: DeinterlaceMode = .auto
     /// Words that make a window a better hook (`--hook auto`).
     public var hookKeywords: [String] = []
 

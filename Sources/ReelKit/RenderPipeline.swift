@@ -362,6 +362,8 @@ public final class RenderPipeline: @unchecked Sendable {
         var decodedAny = false
         var badPackets = 0
 
+        let deinterlacer = Deinterlacer(mode: options.deinterlace, streamIsInterlaced: demuxer.isInterlaced(stream: videoDecoder.streamIndex),
+                                        timeBase: videoTB)
         for (index, segment) in edit.segments.enumerated() {
             let start = origin + segment.sourceStart
             let length = segment.frames.map { Double($0) / Double(options.fps) }
@@ -388,14 +390,16 @@ public final class RenderPipeline: @unchecked Sendable {
                 guard let packet = try demuxer.readPacket() else { break }
                 guard packet.streamIndex == videoDecoder.streamIndex else { continue }
                 do {
-                    if !handle(try videoDecoder.decode(packet)) { return lastVideoEnd }
+                    if !handle(try deinterlacer.pass(videoDecoder.decode(packet))) { return lastVideoEnd }
                 } catch {
                     // One damaged packet is not a reason to fail a long render; libav conceals it.
                     badPackets += 1
                     if badPackets > 50 { throw error }
                 }
             }
-            if !done, !handle(try videoDecoder.decode(nil)) { return lastVideoEnd }
+            if !done, !handle(try deinterlacer.pass(videoDecoder.decode(nil))) { return lastVideoEnd }
+            if !done, !handle(try deinterlacer.finish()) { return lastVideoEnd }
+            _ = try? deinterlacer.finish()   // a segment cut short: start the next one with a fresh graph
         }
         if !decodedAny { throw MediaError(.invalidInput, path: options.input, "no decodable video frames") }
         // A file whose video stops well before the video stream's own stated duration was cut

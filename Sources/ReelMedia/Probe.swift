@@ -123,6 +123,13 @@ public enum Probe {
                par.codec_id == AV_CODEC_ID_VP8 || par.codec_id == AV_CODEC_ID_VP9 {
                 info.hasAlpha = true
             }
+            switch par.field_order {
+            case AV_FIELD_TT: info.fieldOrder = "tt"
+            case AV_FIELD_BB: info.fieldOrder = "bb"
+            case AV_FIELD_TB: info.fieldOrder = "tb"
+            case AV_FIELD_BT: info.fieldOrder = "bt"
+            default: break
+            }
             info.colorRange = String(cString: av_color_range_name(par.color_range))
             info.colorSpace = String(cString: av_color_space_name(par.color_space))
             info.colorPrimaries = String(cString: av_color_primaries_name(par.color_primaries))

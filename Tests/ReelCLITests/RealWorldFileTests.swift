@@ -322,4 +322,45 @@ final class RealWorldFileTests: ReelTestCase {
         XCTAssertEqual(h.exitCode, 0, h.summary)
         XCTAssertEqual(try frameCount(hooked), 30 + 60, "the hook, then the body from its first frame with content")
     }
+
+    // MARK: - 6: interlaced sources
+
+    /// Comb energy of a grey frame: how far each line is from the mean of its neighbours.
+    func combing(_ f: Frame) -> Double {
+        var sum = 0.0
+        for y in 1..<(f.height - 1) {
+            for x in stride(from: 0, to: f.width, by: 2) {
+                sum += abs(Double(f.pixel(x, y)[0]) - Double(f.pixel(x, y - 1)[0] + f.pixel(x, y + 1)[0]) / 2)
+            }
+        }
+        return sum / Double((f.height - 2) * f.width / 2)
+    }
+
+    /// Interlaced H.264 (`-flags +ilme+ildct`, field order tt; two moments of a fast pan
+    /// woven into each frame): `reel probe` says interlaced, the render is deinterlaced by
+    /// default (no combs on the panel), `--deinterlace off` shows the combs.
+    func testInterlacedSourcesAreDeinterlaced() throws {
+        let input = file("interlaced.mp4")
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc=s=640x240:r=50:d=2,crop=320:240:'mod(t*400\\,320)':0",
+                    "-vf", "interlace=scan=tff,setfield=tff", "-c:v", "libx264", "-flags", "+ilme+ildct", "-field_order", "tt",
+                    "-pix_fmt", "yuv420p", input.path])
+        XCTAssertEqual(try MediaInfo(input).video?.str("field_order"), "tt")
+        XCTAssertGreaterThan(combing(try decodeFrame(input, pixFmt: "gray", width: 320, height: 240, seek: 1)), 5, "the fixture is combed")
+        XCTAssertTrue(try reel(["probe", input.path]).stdoutString.contains("interlaced (tt)"))
+        let box = layoutBox(displayWidth: 320, displayHeight: 240)
+        let panel = "crop=\(Int(box.w)):\(Int(box.h)):\(Int(box.x)):\(Int(box.y))"
+        var comb: [String: Double] = [:]
+        for mode in ["auto", "off"] {
+            let out = file("\(mode).mp4")
+            let r = try reel(["render", input.path, "-o", out.path, "--deinterlace", mode])
+            XCTAssertEqual(r.exitCode, 0, r.summary)
+            XCTAssertEqual(try frameCount(out), 60)
+            comb[mode] = combing(try decodeFrame(out, pixFmt: "gray", filter: panel, width: Int(box.w), height: Int(box.h), seek: 1))
+        }
+        XCTAssertLessThan(comb["auto"]!, comb["off"]! / 5, "combs left after bwdif: \(comb)")
+        let on = try reel(["render", Paths.fixture("media/noaudio.mp4").path, "-o", file("on.mp4").path, "--deinterlace", "on",
+                           "--trim", ":0.3", "--size", "360x640"])
+        XCTAssertEqual(on.exitCode, 0, on.summary)
+        try assertRefusal(["render", input.path, "-o", file("x.mp4").path, "--deinterlace", "maybe"], exit: 64, mentions: "--deinterlace")
+    }
 }
