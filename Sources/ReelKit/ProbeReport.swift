@@ -19,6 +19,7 @@ public enum ProbeReport {
                 if let r = s.averageFrameRate ?? s.frameRate {
                     parts.append(String(format: "%.3f fps", r.value) + (s.isVariableFrameRate == true ? " variable" : " constant"))
                 }
+                if let order = s.fieldOrder { parts.append("interlaced (\(order))") }
                 if let f = s.pixelFormat { parts.append("\(f)\(s.bitDepth.map { " \($0)-bit" } ?? "")") }
                 parts.append("colour \(s.colorSpace ?? "?")/\(s.colorPrimaries ?? "?")/\(s.colorTransfer ?? "?") range \(s.colorRange ?? "?")")
                 if s.hasAlpha == true { parts.append("alpha") }

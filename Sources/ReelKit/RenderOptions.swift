@@ -77,6 +77,10 @@ public struct RenderOptions: Sendable {
     public var hookZoom = 1.0
     /// A short white flash marks the cut from the hook into the body.
     public var hookFlash = true
+    /// Keep black or blank frames at the start of the source (skipped by default: LeadingBlank).
+    public var keepLeadingBlank = false
+    /// Deinterlace the recording with bwdif (Deinterlacer).
+    public var deinterlace: DeinterlaceMode = .auto
     /// Words that make a window a better hook (`--hook auto`).
     public var hookKeywords: [String] = []
 

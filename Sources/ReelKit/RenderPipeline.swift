@@ -92,7 +92,11 @@ public final class RenderPipeline: @unchecked Sendable {
         guard sourceDuration.isFinite, sourceDuration >= 0, sourceDuration <= o.limits.duration else {
             throw o.limits.exceeded(String(format: "the recording declares %.0f s", sourceDuration), "duration", path: o.input)
         }
-        var (edit, hookReason) = try makeEditList(sourceDuration: sourceDuration, presenter: presenter, cues: subtitles?.cues ?? [])
+        // The first frame is the cover: black or blank frames at the start are skipped (LeadingBlank).
+        let skipped = o.keepLeadingBlank || o.edit != nil || o.trimStart != nil ? nil
+            : try LeadingBlank.contentStart(path: o.input, limit: min(10, max(0, sourceDuration / 2)))
+        var (edit, hookReason) = try makeEditList(sourceDuration: sourceDuration, bodyStart: skipped ?? 0, presenter: presenter,
+                                                  cues: subtitles?.cues ?? [])
         if o.resolveOnly {
             var summary = RenderSummary(output: o.output, frames: Self.expectedFrames(edit: edit, sourceDuration: sourceDuration, fps: o.fps),
                                         duration: 0, wallSeconds: Date().timeIntervalSince(started), crop: crop, cropReason: cropReason,
@@ -125,7 +129,7 @@ public final class RenderPipeline: @unchecked Sendable {
             try hashOutput?.commit()
             return RenderSummary(output: output.destination, frames: frames, duration: Double(frames) / Double(o.fps),
                                  wallSeconds: Date().timeIntervalSince(started), crop: crop, cropReason: cropReason,
-                                 reusedFrames: reused, hook: hookReason, loudness: audio.summary)
+                                 reusedFrames: reused, hook: hookReason, loudness: audio.summary, skippedLeadingBlank: skipped)
         } catch {
             output.discard()
             hashOutput?.discard()
@@ -229,9 +233,9 @@ public final class RenderPipeline: @unchecked Sendable {
 
     /// The output's ranges: the plan's edit list or the trim, the presenter's end when it
     /// cuts the video, and the hook in front. Returns why an automatic hook was chosen.
-    private func makeEditList(sourceDuration: Double, presenter: PresenterLayer?, cues: [Cue]) throws -> (EditList, String?) {
+    private func makeEditList(sourceDuration: Double, bodyStart: Double, presenter: PresenterLayer?, cues: [Cue]) throws -> (EditList, String?) {
         let o = options
-        var body = o.edit ?? [EditRange(from: o.trimStart ?? 0, to: o.trimEnd)]
+        var body = o.edit ?? [EditRange(from: o.trimStart ?? bodyStart, to: o.trimEnd)]
         if let p = presenter, p.options.fit == .cut, p.duration.isFinite {
             let end = p.options.start + p.duration
             body = body.compactMap { r in
@@ -357,11 +361,13 @@ public final class RenderPipeline: @unchecked Sendable {
         var decodedAny = false
         var badPackets = 0
 
+        let deinterlacer = Deinterlacer(mode: options.deinterlace, streamIsInterlaced: demuxer.isInterlaced(stream: videoDecoder.streamIndex),
+                                        timeBase: videoTB)
         for (index, segment) in edit.segments.enumerated() {
             let start = origin + segment.sourceStart
             let length = segment.frames.map { Double($0) / Double(options.fps) }
             if index > 0 || segment.sourceStart > 0 {
-                try demuxer.seek(to: start)
+                try demuxer.seek(to: start, keyframeOf: videoDecoder.streamIndex)
                 videoDecoder.reset()
             }
             lastVideoEnd = 0
@@ -383,14 +389,16 @@ public final class RenderPipeline: @unchecked Sendable {
                 guard let packet = try demuxer.readPacket() else { break }
                 guard packet.streamIndex == videoDecoder.streamIndex else { continue }
                 do {
-                    if !handle(try videoDecoder.decode(packet)) { return lastVideoEnd }
+                    if !handle(try deinterlacer.pass(videoDecoder.decode(packet))) { return lastVideoEnd }
                 } catch {
                     // One damaged packet is not a reason to fail a long render; libav conceals it.
                     badPackets += 1
                     if badPackets > 50 { throw error }
                 }
             }
-            if !done, !handle(try videoDecoder.decode(nil)) { return lastVideoEnd }
+            if !done, !handle(try deinterlacer.pass(videoDecoder.decode(nil))) { return lastVideoEnd }
+            if !done, !handle(try deinterlacer.finish()) { return lastVideoEnd }
+            _ = try? deinterlacer.finish()   // a segment cut short: start the next one with a fresh graph
         }
         if !decodedAny { throw MediaError(.invalidInput, path: options.input, "no decodable video frames") }
         // A file whose video stops well before the video stream's own stated duration was cut

@@ -35,4 +35,6 @@ public struct RenderSummary: Sendable {
     public var loudness: String?
     /// `resolveOnly`: the decisions made, to be frozen into a plan.
     public var resolved: ResolvedRender?
+    /// Seconds of black or blank frames skipped at the start of the source (LeadingBlank).
+    public var skippedLeadingBlank: Double? = nil
 }

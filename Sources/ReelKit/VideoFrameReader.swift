@@ -76,7 +76,7 @@ final class VideoFrameReader {
     }
 
     private func seek(to t: Double) throws {
-        try demuxer.seek(to: origin + max(0, t))
+        try demuxer.seek(to: origin + max(0, t), keyframeOf: decoder.streamIndex)
         decoder.reset()
         ended = false
         upcoming = nil

@@ -24,7 +24,7 @@ public final class Decoder: @unchecked Sendable {
         if codec == nil { codec = avcodec_find_decoder(par.pointee.codec_id) }
         guard let codec else {
             throw MediaError(.invalidInput, path: demuxer.path,
-                             "no decoder for \(String(cString: avcodec_get_name(par.pointee.codec_id))) in this libavcodec")
+                             "no decoder for \(codecName(par)) in this libavcodec")
         }
         guard let ctx = avcodec_alloc_context3(codec) else { fatalError("avcodec_alloc_context3: out of memory") }
         context = ctx

@@ -84,6 +84,40 @@ public final class Demuxer: @unchecked Sendable {
         return packet
     }
 
+    /// Seek so that the next packets start at or before `seconds` (a keyframe). With
+    /// `keyframeOf`, checks that the first keyframe of that stream read after the seek is not
+    /// later than `seconds`, stepping back until it is: MPEG-TS and MPEG-PS have no index,
+    /// and their timestamp search lands on any packet before the target, so decoding began
+    /// at the next keyframe, after the target (and a one-frame range got no picture at all).
+    public func seek(to seconds: Double, keyframeOf stream: Int?) throws {
+        var target = seconds
+        try seek(to: target)
+        guard let stream else { return }
+        // A second before the first pts: MPEG-TS seeks by dts, which starts before it.
+        let earliest = startTime(of: stream) - 1
+        for step in [0.5, 1, 2, 4, 8, 16, 32, 64] {
+            // No keyframe before the end counts as too late too.
+            if let key = try firstKeyframeTime(stream: stream), key <= seconds + 0.0005 { break }
+            if target <= earliest { break }
+            target = max(earliest, seconds - step)
+            try seek(to: target)
+        }
+        try seek(to: target)
+    }
+
+    /// Time in seconds of the first keyframe packet of `stream` from here (nil: none within
+    /// a few thousand packets, or the end).
+    private func firstKeyframeTime(stream: Int) throws -> Double? {
+        for _ in 0..<5000 {
+            guard let packet = try readPacket() else { return nil }
+            let p = packet.pointer.pointee
+            guard Int(p.stream_index) == stream, (p.flags & AV_PKT_FLAG_KEY) != 0 else { continue }
+            let t = p.pts != NOPTS ? p.pts : p.dts
+            if t != NOPTS { return Double(t) * av_q2d(self.stream(stream).pointee.time_base) }
+        }
+        return nil
+    }
+
     /// Seek so that the next packets start at or before `seconds` (a keyframe).
     public func seek(to seconds: Double) throws {
         let ts = Int64(seconds * Double(AV_TIME_BASE))
@@ -105,7 +139,7 @@ public final class Demuxer: @unchecked Sendable {
 
     /// The codec's short name (h264, vp9, png, …).
     public func codecName(of index: Int) -> String {
-        String(cString: avcodec_get_name(stream(index).pointee.codecpar.pointee.codec_id))
+        ReelMedia.codecName(stream(index).pointee.codecpar)
     }
 
     /// Time in seconds of the last keyframe at or before `seconds` in the container's index

@@ -44,6 +44,8 @@ public struct StreamInfo: Codable, Sendable {
     public var frameRate: Rational?
     public var averageFrameRate: Rational?
     public var isVariableFrameRate: Bool?
+    /// The declared field order when interlaced (tt, bb, tb, bt); nil for progressive or unknown.
+    public var fieldOrder: String?
     public var pixelFormat: String?
     public var bitDepth: Int?
     public var hasAlpha: Bool?

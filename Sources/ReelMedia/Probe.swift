@@ -27,6 +27,11 @@ public enum Probe {
             let deltas = try packetIntervals(demuxer, stream: v, limit: scanPackets)
             if let k = info.streams.firstIndex(where: { $0.index == v }) {
                 info.streams[k].isVariableFrameRate = isVariable(deltas)
+                let tb = demuxer.timeBase(of: v)
+                if !isVariable(deltas), let measured = measuredRate(deltas),
+                   (info.streams[k].averageFrameRate?.value ?? 1000) > 240 || tb.value >= 0.001 {
+                    info.streams[k].averageFrameRate = measured
+                }
             }
         }
         if measureLoudness { info.loudness = try LoudnessMeter.measure(path: path) }
@@ -52,6 +57,22 @@ public enum Probe {
         return zip(times.dropFirst(), times).map { Double($0 - $1) * tb }
     }
 
+    /// The frame rate of constant-rate packets from their whole span, snapped to a common
+    /// rate within 0.5 %. Containers with a 1 ms clock (FLV, Matroska) round every interval
+    /// (33, 34, 33 ms), so libavformat's guesses read 1000/33 or even 1000 fps (its time base)
+    /// when the codec carries no timing of its own.
+    static func measuredRate(_ deltas: [Double]) -> Rational? {
+        let span = deltas.reduce(0, +)
+        guard deltas.count >= 4, span > 0 else { return nil }
+        let rate = Double(deltas.count) / span
+        let common = [Rational(24000, 1001), Rational(24, 1), Rational(25, 1), Rational(30000, 1001), Rational(30, 1),
+                      Rational(48, 1), Rational(50, 1), Rational(60000, 1001), Rational(60, 1), Rational(120, 1)]
+        if let near = common.min(by: { abs($0.value - rate) < abs($1.value - rate) }), abs(near.value - rate) < near.value * 0.005 {
+            return near
+        }
+        return Rational(Int((rate * 1000).rounded()), 1000)
+    }
+
     /// Variable when frame intervals differ by more than 10% of the typical one (timestamp
     /// rounding in containers such as Matroska's 1 ms clock stays well inside that).
     static func isVariable(_ deltas: [Double]) -> Bool {
@@ -74,7 +95,7 @@ public enum Probe {
         }
         let tb = s.pointee.time_base
         var info = StreamInfo(index: Int(s.pointee.index), kind: kind,
-                              codec: String(cString: avcodec_get_name(par.codec_id)))
+                              codec: codecName(s.pointee.codecpar))
         if let p = avcodec_profile_name(par.codec_id, par.profile) { info.profile = String(cString: p) }
         if s.pointee.duration != NOPTS, s.pointee.duration > 0 { info.duration = Double(s.pointee.duration) * av_q2d(tb) }
         info.isAttachedPicture = (s.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC) != 0
@@ -101,6 +122,13 @@ public enum Probe {
             if let e = av_dict_get(s.pointee.metadata, "alpha_mode", nil, 0), String(cString: e.pointee.value) == "1",
                par.codec_id == AV_CODEC_ID_VP8 || par.codec_id == AV_CODEC_ID_VP9 {
                 info.hasAlpha = true
+            }
+            switch par.field_order {
+            case AV_FIELD_TT: info.fieldOrder = "tt"
+            case AV_FIELD_BB: info.fieldOrder = "bb"
+            case AV_FIELD_TB: info.fieldOrder = "tb"
+            case AV_FIELD_BT: info.fieldOrder = "bt"
+            default: break
             }
             info.colorRange = String(cString: av_color_range_name(par.color_range))
             info.colorSpace = String(cString: av_color_space_name(par.color_space))

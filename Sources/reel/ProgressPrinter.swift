@@ -52,6 +52,9 @@ final class ProgressPrinter: @unchecked Sendable {
         if mode == .json { FileHandle.standardOutput.write(Data((RenderResult(s).jsonLine + "\n").utf8)) }
         guard mode == .auto else { return }
         var text = String(format: "reel: wrote %@ (%d frames, %.2f s, %.1fx realtime)", s.output, s.frames, s.duration, s.duration / max(s.wallSeconds, 1e-6))
+        if let skipped = s.skippedLeadingBlank {
+            text += String(format: "; skipped %.2f s of black/blank frames at the start (--keep-black-start keeps them)", skipped)
+        }
         print(text)
         print("reel: " + (s.cropReason ?? "featured region \(s.crop.width)x\(s.crop.height) at \(s.crop.x),\(s.crop.y)"))
         if let hook = s.hook { print("reel: \(hook)") }

@@ -81,6 +81,8 @@ struct RenderArguments: ParsableArguments {
     @Option(name: .customLong("hook-keywords"), help: "Comma-separated words that make a window a better hook (--hook auto).") var hookKeywords: String?
     @Option(name: .customLong("hook-zoom"), help: "Punch-in over the hook, e.g. 1.08 (default 1 = none).") var hookZoom: Double?
     @Flag(name: .customLong("no-hook-flash"), help: "No white flash at the cut from the hook into the body.") var noHookFlash = false
+    @Option(help: "Deinterlace the recording (bwdif): auto (when the stream or its frames say interlaced), on, off.") var deinterlace: String?
+    @Flag(name: .customLong("keep-black-start"), help: "Keep black or blank frames at the start of the recording (skipped by default: the first frame is the cover).") var keepBlackStart = false
 
     @Option(help: "A narration file: the voice, replacing the presenter's sound.") var voice: String?
     @Option(name: .customLong("voice-start"), help: "Second of the recording at which the narration starts.") var voiceStart: Double?
@@ -156,6 +158,11 @@ struct RenderArguments: ParsableArguments {
             if let v = hookKeywords { o.hookKeywords = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
             if let v = hookZoom { o.hookZoom = try NumberRange.check(v, "--hook-zoom", NumberRange.hookZoom) }
             if noHookFlash { o.hookFlash = false }
+            if keepBlackStart { o.keepLeadingBlank = true }
+            if let v = deinterlace {
+                guard let mode = DeinterlaceMode(rawValue: v) else { throw RenderFlags.Invalid(message: "--deinterlace \(v): expected auto, on or off") }
+                o.deinterlace = mode
+            }
             if let v = voice { o.voice = v }
             if let v = voiceStart { o.voiceStart = try NumberRange.check(v, "--voice-start", NumberRange.seconds) }
             if let v = screenAudio {
