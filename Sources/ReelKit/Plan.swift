@@ -287,7 +287,7 @@ struct HookPlan: Decodable {
     func apply(to o: inout RenderOptions) throws {
         do {
             if let s = spec { o.hook = try RenderFlags.hook(s) }
-            let d = try NumberRange.check(duration ?? 2, "hook.duration", NumberRange.hookDuration)
+            let d = duration ?? 2   // range-checked by RenderFlags.hook, NaN included
             if let s = start { _ = try NumberRange.check(s, "hook.start", NumberRange.seconds) }
             if auto == true { o.hook = try RenderFlags.hook("auto:\(d)") }
             else if let s = start { o.hook = try RenderFlags.hook("\(s):\(d)") }

@@ -49,7 +49,7 @@ final class ProgressPrinter: @unchecked Sendable {
     func finished(_ s: RenderSummary) {
         clearLine()
         guard mode == .auto else { return }
-        var text = String(format: "reel: wrote %@ (%d frames, %.2f s, %.1fx realtime)", s.output, s.frames, s.duration, s.duration / max(s.wallSeconds, 1e-6))
+        var text = String(format: "reel: wrote %@ (%d frames, %.2f s, %.1fx realtime)", Console.visible(s.output), s.frames, s.duration, s.duration / max(s.wallSeconds, 1e-6))
         text += "; featured region \(s.crop.width)x\(s.crop.height) at \(s.crop.x),\(s.crop.y)"
         print(text)
         if let hook = s.hook { print("reel: \(hook)") }
