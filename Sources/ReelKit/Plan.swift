@@ -112,7 +112,10 @@ public struct Plan: Decodable {
         if let s = source { o.input = path(s) }
         if let s = output { o.output = path(s) }
         try RenderFlags.apply(crop: crop, trim: trim, size: size, background: background, to: &o)
-        if let v = fps { o.fps = v }
+        if let v = fps {
+            guard RenderOptions.allowedFrameRates.contains(v) else { throw PlanError(description: "fps \(v): expected 25, 30, 50 or 60") }
+            o.fps = v
+        }
         if let v = crf { o.crf = try NumberRange.check(v, "crf", NumberRange.crf) }
         if let v = threads { o.threads = try NumberRange.check(v, "threads", NumberRange.threads) }
         if let v = preset { o.preset = v }
