@@ -15,7 +15,6 @@ public enum NumberRange {
     public static let loudness = -40.0 ... -5
     public static let truePeak = -9.0 ... 0
     public static let hookZoom = 1.0 ... 1.5
-    public static let hookDuration = 1.0 ... 5
     public static let captionSize = 12 ... 400
     public static let threads = 0 ... 64
     public static let crf = 0 ... 51

@@ -112,7 +112,10 @@ public struct Plan: Decodable {
         if let s = source { o.input = path(s) }
         if let s = output { o.output = path(s) }
         try RenderFlags.apply(crop: crop, trim: trim, size: size, background: background, to: &o)
-        if let v = fps { o.fps = v }
+        if let v = fps {
+            guard RenderOptions.allowedFrameRates.contains(v) else { throw PlanError(description: "fps \(v): expected 25, 30, 50 or 60") }
+            o.fps = v
+        }
         if let v = crf { o.crf = try NumberRange.check(v, "crf", NumberRange.crf) }
         if let v = threads { o.threads = try NumberRange.check(v, "threads", NumberRange.threads) }
         if let v = preset { o.preset = v }
@@ -289,7 +292,7 @@ struct HookPlan: Decodable {
     func apply(to o: inout RenderOptions) throws {
         do {
             if let s = spec { o.hook = try RenderFlags.hook(s) }
-            let d = try NumberRange.check(duration ?? 2, "hook.duration", NumberRange.hookDuration)
+            let d = duration ?? 2   // range-checked by RenderFlags.hook, NaN included
             if let s = start { _ = try NumberRange.check(s, "hook.start", NumberRange.seconds) }
             if auto == true { o.hook = try RenderFlags.hook("auto:\(d)") }
             else if let s = start { o.hook = try RenderFlags.hook("\(s):\(d)") }

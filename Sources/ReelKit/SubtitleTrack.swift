@@ -173,13 +173,20 @@ final class SubtitleTrack {
         var s = base
         var lines: [String]? = nil
         var size = base.size
+        /// Text wider in one line than `count` full lines (with room for the spaces dropped at
+        /// breaks) cannot fit in them: not worth a line-breaking pass over a hostile cue.
+        func hopeless(_ count: Int, _ style: TextStyle) -> Bool {
+            plain.unicodeScalars.count > 64 && rasterizer.measure(plain, style: style) > Double(count) * maxTextWidth * 1.25
+        }
         while size >= minimum {
             s.size = size
             let measureStyle = s
-            lines = breaker.layout(plain, maxWidth: maxTextWidth, maxLines: allowed, keepingWhole: units) {
-                self.rasterizer.measure($0, style: measureStyle)
+            if !hopeless(allowed, s) {
+                lines = breaker.layout(plain, maxWidth: maxTextWidth, maxLines: allowed, keepingWhole: units) {
+                    self.rasterizer.measure($0, style: measureStyle)
+                }
+                if lines != nil { break }
             }
-            if lines != nil { break }
             size -= 2
         }
         var overflowed = false
@@ -188,7 +195,7 @@ final class SubtitleTrack {
             s.size = minimum
             let measureStyle = s
             let measure = { (text: String) in self.rasterizer.measure(text, style: measureStyle) }
-            lines = breaker.layout(plain, maxWidth: maxTextWidth, maxLines: 8, keepingWhole: units, measure: measure)
+            lines = (hopeless(8, s) ? nil : breaker.layout(plain, maxWidth: maxTextWidth, maxLines: 8, keepingWhole: units, measure: measure))
                 ?? Self.hardWrap(plain, maxWidth: maxTextWidth, measure: measure)
         }
         let chars = Array(plain)
@@ -232,19 +239,27 @@ final class SubtitleTrack {
         return units
     }
 
-    /// Lines cut wherever the width runs out: the last resort for text too long for 8 lines,
-    /// so a hostile cue costs a few measurements per character and a picture no wider than
-    /// the screen (one 1 900-character line was a 76 000-pixel-wide bitmap and 88 s).
-    static func hardWrap(_ text: String, maxWidth: Double, measure: (String) -> Double) -> [String] {
+    /// Lines cut wherever the width runs out, at most `maxLines`, the last ending in "…" when
+    /// text is left over: the last resort for a cue too long for 8 lines even at the smallest
+    /// size, which no phone screen could show. A 2 000-character cue drawn whole was a
+    /// 7 000-pixel-tall picture (a minute of rasterizing); one unbroken line was 76 000 wide.
+    static func hardWrap(_ text: String, maxWidth: Double, maxLines: Int = 8, measure: (String) -> Double) -> [String] {
         var lines: [String] = [], line = ""
         for c in text {
             if !line.isEmpty, measure(line + String(c)) > maxWidth {
                 lines.append(line)
                 line = ""
+                if lines.count == maxLines { break }
             }
             if !(line.isEmpty && c == " ") { line.append(c) }
         }
-        if !line.isEmpty { lines.append(line) }
+        if lines.count < maxLines {
+            if !line.isEmpty { lines.append(line) }
+            return lines
+        }
+        var last = lines[maxLines - 1]
+        while !last.isEmpty, measure(last + "…") > maxWidth { last.removeLast() }
+        lines[maxLines - 1] = last + "…"
         return lines
     }
 

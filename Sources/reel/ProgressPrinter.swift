@@ -51,7 +51,7 @@ final class ProgressPrinter: @unchecked Sendable {
         // The last JSON line: what the render decided and measured (`reel batch` keeps it).
         if mode == .json { FileHandle.standardOutput.write(Data((RenderResult(s).jsonLine + "\n").utf8)) }
         guard mode == .auto else { return }
-        var text = String(format: "reel: wrote %@ (%d frames, %.2f s, %.1fx realtime)", s.output, s.frames, s.duration, s.duration / max(s.wallSeconds, 1e-6))
+        var text = String(format: "reel: wrote %@ (%d frames, %.2f s, %.1fx realtime)", Console.visible(s.output), s.frames, s.duration, s.duration / max(s.wallSeconds, 1e-6))
         if let skipped = s.skippedLeadingBlank {
             text += String(format: "; skipped %.2f s of black/blank frames at the start (--keep-black-start keeps them)", skipped)
         }
