@@ -150,4 +150,21 @@ final class CaptionsCommandTests: ReelTestCase {
             XCTAssertEqual(lines, ["今天讲讲卡帕西", "的新观点"], "at \(size)")
         }
     }
+
+    /// The render's --lexicon is read before any work: a missing one stops a preview with 66
+    /// and no PNG; a good one renders.
+    func testRenderLexiconFlag() throws {
+        let subs = try write("s.srt", srt([("00:00:00,000", "00:00:02,000", "今天讲讲卡帕西的新观点")]))
+        let png = workDir.appendingPathComponent("f.png")
+        let input = Paths.fixture("media/recording-16x9.mp4").path
+        let bad = try reel(["preview", input, "--at", "0.5", "--subtitles", subs.path, "-o", png.path,
+                            "--lexicon", workDir.appendingPathComponent("none.txt").path])
+        XCTAssertEqual(bad.exitCode, 66, bad.summary)
+        XCTAssertEqual(bad.stderrString.split(separator: "\n").count, 1, bad.stderrString)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: png.path))
+        let lex = try write("names.txt", "呱呱鸭\n")
+        let good = try reel(["preview", input, "--at", "0.5", "--subtitles", subs.path, "-o", png.path, "--lexicon", lex.path])
+        XCTAssertEqual(good.exitCode, 0, good.summary)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: png.path))
+    }
 }
