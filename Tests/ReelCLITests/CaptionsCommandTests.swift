@@ -99,14 +99,21 @@ final class CaptionsCommandTests: ReelTestCase {
     }
 
     func testLexiconFlagKeepsANameWhole() throws {
-        let text = "我们今天试一下呱呱鸭智能相机的夜景模式，看看效果到底怎么样。"
+        // Two lines at these sizes; the balanced break without the lexicon falls inside the name.
+        let text = "今天来试试呱呱鸭智能相机好不好用"
         let file = try write("l.srt", srt([("00:00:01,000", "00:00:05,000", text)]))
         let lex = try write("names.txt", "# our product\n呱呱鸭智能相机\n")
-        for size in 60...72 where size % 2 == 0 {
-            let report = try json([file.path, "--lexicon", lex.path, "--caption-size-zh", String(size)])
-            let lines = (((report["cues"] as? [[String: Any]])?.first?["chinese"] as? [String: Any])?["lines"] as? [String]) ?? []
-            XCTAssertEqual(lines.joined(), text)
-            XCTAssertTrue(lines.contains { $0.contains("呱呱鸭智能相机") }, "split at \(size): \(lines)")
+        func lines(_ extra: [String]) throws -> [String] {
+            let report = try json([file.path] + extra)
+            return (((report["cues"] as? [[String: Any]])?.first?["chinese"] as? [String: Any])?["lines"] as? [String]) ?? []
+        }
+        for size in ["64", "72"] {
+            let with = try lines(["--lexicon", lex.path, "--caption-size-zh", size])
+            XCTAssertEqual(with.count, 2, "\(with)")
+            XCTAssertEqual(with.joined(), text)
+            XCTAssertTrue(with.contains { $0.contains("呱呱鸭智能相机") }, "split at \(size): \(with)")
+            let without = try lines(["--caption-size-zh", size])
+            XCTAssertFalse(without.contains { $0.contains("呱呱鸭智能相机") }, "the test needs a layout that tears the name: \(without)")
         }
         let missing = try reel(["captions", file.path, "--lexicon", workDir.appendingPathComponent("nope.txt").path])
         XCTAssertEqual(missing.exitCode, 66, missing.summary)
@@ -126,20 +133,38 @@ final class CaptionsCommandTests: ReelTestCase {
         XCTAssertEqual(format.exitCode, 64, format.summary)
     }
 
-    /// reel's lexicon is compiled in: a copy of the binary elsewhere still keeps 即梦 whole.
+    /// reel's lexicon is compiled in: a copy of the binary elsewhere still keeps 卡帕西 whole.
+    /// jieba alone splits 卡帕|西, and the most balanced break would then be
+    /// "今天讲讲卡帕 / 西的新观点".
     func testCopiedBinaryStillHasItsLexicon() throws {
         let copy = workDir.appendingPathComponent("bin/reel")
         try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: Paths.reel, to: copy)
-        let text = "你们用过即梦和可灵吗？评论区告诉我哪个生成的视频更自然，哪个更像真人拍的。"
+        let text = "今天讲讲卡帕西的新观点"
         let file = try write("c.srt", srt([("00:00:01,000", "00:00:06,000", text)]))
-        for size in [60, 64, 68, 72, 76, 80] {
-            let r = try runProcess(copy, ["captions", file.path, "--format", "json", "--caption-size-zh", String(size)])
+        for size in ["84", "108"] {
+            let r = try runProcess(copy, ["captions", file.path, "--format", "json", "--caption-size-zh", size])
             XCTAssertEqual(r.exitCode, 0, r.summary)
             let report = try XCTUnwrap(JSONSerialization.jsonObject(with: r.stdout) as? [String: Any])
             let lines = (((report["cues"] as? [[String: Any]])?.first?["chinese"] as? [String: Any])?["lines"] as? [String]) ?? []
-            XCTAssertEqual(lines.joined(), text)
-            for w in ["即梦", "可灵", "评论区"] { XCTAssertTrue(lines.contains { $0.contains(w) }, "\(w) split at \(size): \(lines)") }
+            XCTAssertEqual(lines, ["今天讲讲卡帕西", "的新观点"], "at \(size)")
         }
+    }
+
+    /// The render's --lexicon is read before any work: a missing one stops a preview with 66
+    /// and no PNG; a good one renders.
+    func testRenderLexiconFlag() throws {
+        let subs = try write("s.srt", srt([("00:00:00,000", "00:00:02,000", "今天讲讲卡帕西的新观点")]))
+        let png = workDir.appendingPathComponent("f.png")
+        let input = Paths.fixture("media/recording-16x9.mp4").path
+        let bad = try reel(["preview", input, "--at", "0.5", "--subtitles", subs.path, "-o", png.path,
+                            "--lexicon", workDir.appendingPathComponent("none.txt").path])
+        XCTAssertEqual(bad.exitCode, 66, bad.summary)
+        XCTAssertEqual(bad.stderrString.split(separator: "\n").count, 1, bad.stderrString)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: png.path))
+        let lex = try write("names.txt", "呱呱鸭\n")
+        let good = try reel(["preview", input, "--at", "0.5", "--subtitles", subs.path, "-o", png.path, "--lexicon", lex.path])
+        XCTAssertEqual(good.exitCode, 0, good.summary)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: png.path))
     }
 }
