@@ -26,7 +26,7 @@ struct BatchCommand: ParsableCommand {
 
     @Argument(help: "The folder of recordings.") var folder: String
     @Option(name: .shortAndLong, help: "The output folder (created if missing).") var output: String
-    @Option(help: "Jobs rendered at the same time (default: \(BatchOptions.defaultJobs) here, one per 8 cores).") var jobs: Int?
+    @Option(help: "Jobs rendered at the same time (default: \(BatchOptions.defaultJobs) here: 2, or one per 8 cores past 16).") var jobs: Int?
     @Option(name: .customLong("job-timeout"), help: "Seconds a job may take before it is killed (default: 600 + 20 per second of video).") var jobTimeout: Double?
     @Flag(help: "Render every job again, even those whose output is up to date.") var force = false
     @Flag(name: .customLong("dry-run"), help: "List the jobs, what each would use, and which would be skipped; render nothing.") var dryRun = false

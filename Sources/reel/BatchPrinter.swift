@@ -45,7 +45,7 @@ final class BatchPrinter: @unchecked Sendable {
             }
         case .summary: break
         }
-        guard isTerminal, !quiet else { return }
+        guard isTerminal, !quiet, e.event != .queued else { return }
         var line = "reel batch: \(finished)/\(total) finished" + (failed > 0 ? ", \(failed) failed" : "")
         let shown = order.prefix(4).map { String(format: "%@ %.0f%%", $0, running[$0] ?? 0) }
         if !shown.isEmpty { line += " | " + shown.joined(separator: ", ") + (order.count > 4 ? ", …" : "") }
@@ -103,8 +103,10 @@ final class BatchPrinter: @unchecked Sendable {
         }
     }
 
-    func summary(_ outcomes: [BatchRunner.Outcome], shard: Shard?, claim: Bool, report: String?) {
+    func summary(_ finished: [BatchRunner.Outcome], shard: Shard?, claim: Bool, report: String?) {
         lock.lock(); defer { lock.unlock() }
+        // In job order (they finish in any order when jobs run side by side).
+        let outcomes = finished.sorted { $0.job.utf8.lexicographicallyPrecedes($1.job.utf8) }
         clear()
         var out = ""
         let counts = Dictionary(grouping: outcomes, by: \.status).mapValues(\.count)

@@ -70,37 +70,9 @@ struct BatchRun {
     var summary: [String: Any]? { events.first { $0["event"] as? String == "summary" } }
 }
 
-/// Like `runProcess`, with extra environment variables (the test-only fault hook).
+/// `reel ARGS` with extra environment variables (the test-only fault hook).
 func runBatchProcess(_ arguments: [String], environment: [String: String], timeout: TimeInterval) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = Paths.reel
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    for (k, v) in environment { env[k] = v }
-    process.environment = env
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("reel-batch-io-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: scratch) }
-    let out = scratch.appendingPathComponent("stdout"), err = scratch.appendingPathComponent("stderr")
-    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-    let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = outHandle
-    process.standardError = errHandle
-    let done = DispatchSemaphore(value: 0)
-    process.terminationHandler = { _ in done.signal() }
-    try process.run()
-    var timedOut = false
-    if done.wait(timeout: .now() + timeout) == .timedOut {
-        timedOut = true
-        process.terminate()
-        done.wait()
-    }
-    try outHandle.close()
-    try errHandle.close()
-    return ProcessResult(command: [Paths.reel.path] + arguments, exitCode: process.terminationStatus,
-                         stdout: try Data(contentsOf: out), stderr: try Data(contentsOf: err), timedOut: timedOut)
+    try runProcessWithEnvironment(Paths.reel, arguments, environment: environment, timeout: timeout)
 }
 
 /// Width, height and duration of a video, by ffprobe.

@@ -51,6 +51,13 @@ public enum BatchReport {
         }
     }
 
+    /// `0.8 s` for a short total (a `0:00` said nothing), `12:05`, `1:02:03`.
+    static func mediaTime(_ seconds: Double) -> String {
+        if seconds < 60 { return String(format: "%.1f s", seconds) }
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
+
     public static func write(runner: BatchRunner) throws {
         let jobs = try runner.discover()
         let rows = rows(runner: runner, jobs: jobs)
@@ -63,7 +70,7 @@ public enum BatchReport {
             "generated": formatter.string(from: Date()), "version": ReelVersion.string,
             "total": rows.count, "done": count("done"), "failed": count("failed"),
             "pending": rows.count - count("done") - count("failed"),
-            "mediaTime": String(format: "%d:%02d", Int(media) / 60, Int(media) % 60),
+            "mediaTime": mediaTime(media),
             "jobs": rows,
         ]
         let template = try MustacheTemplate(string: ReportTemplate.html)

@@ -61,7 +61,7 @@ enum ReportTemplate {
     <td class="thumb">{{#thumbnail}}<img src="{{thumbnail}}" alt="cover of {{name}}">{{/thumbnail}}{{^thumbnail}}<div class="none">no picture</div>{{/thumbnail}}</td>
     <td><div class="name">{{name}}</div><div class="detail">{{recording}}</div></td>
     <td><span class="status {{status}}">{{status}}</span>{{#seconds}}<div class="detail">{{seconds}} to render</div>{{/seconds}}</td>
-    <td>{{duration}}</td>
+    <td>{{#duration}}{{duration}}{{/duration}}{{^duration}}—{{/duration}}</td>
     <td>
       {{#error}}<div class="error">{{error}}</div>{{/error}}
       <dl class="detail">

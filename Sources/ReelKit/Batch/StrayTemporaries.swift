@@ -5,12 +5,23 @@ import Foundation
 /// manifest. One is removed when its process is gone (on this host; the job's claim or shard
 /// says the job is this worker's, so no other worker is writing it).
 public enum StrayTemporaries {
-    /// Removes the job's stray temporaries in `folder`; returns the names removed.
+    /// Removes the job's stray temporaries in the output folder `folder` (and its `thumbs/`
+    /// and `logs/`); returns the names removed.
     @discardableResult
     public static func clean(folder: String, job: String) -> [String] {
+        var removed: [String] = []
+        for (sub, prefixes) in [("", [".\(job).mp4.reel-", ".\(job).mp4.json.reel-"]), ("thumbs", [".\(job).png.reel-"]),
+                                ("logs", [".\(job).failed.json.reel-"])] {
+            let dir = sub.isEmpty ? folder : (folder as NSString).appendingPathComponent(sub)
+            removed += clean(dir, prefixes)
+        }
+        return removed
+    }
+
+    static func clean(_ folder: String, _ prefixes: [String]) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         var removed: [String] = []
-        for name in names where name.hasPrefix(".\(job).") {
+        for name in names where prefixes.contains(where: { name.hasPrefix($0) }) {
             guard let pid = owner(name), pid != getpid(), !alive(pid) else { continue }
             if unlink((folder as NSString).appendingPathComponent(name)) == 0 { removed.append(name) }
         }
