@@ -127,6 +127,11 @@ enum Tools {
 
     static func requireFFmpeg() throws -> (ffprobe: URL, ffmpeg: URL) {
         guard let p = ffprobe, let m = ffmpeg else {
+            // Scripts/test sets REEL_REQUIRE_TOOLS: there a missing checker fails the run
+            // instead of letting it go green having checked nothing.
+            if ProcessInfo.processInfo.environment["REEL_REQUIRE_TOOLS"] != nil {
+                throw TestFailure("ffprobe/ffmpeg not on PATH: Scripts/setup installs them")
+            }
             throw XCTSkip("ffprobe/ffmpeg not on PATH (run Scripts/setup); end-to-end checks need them")
         }
         return (p, m)

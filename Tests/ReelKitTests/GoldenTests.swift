@@ -95,8 +95,31 @@ final class GoldenTests: XCTestCase {
     /// Reference thumbnails kept next to the hashes (quarter size), for looking at a failure.
     static let thumbnailFrames = [0, 29]
 
-    func testGoldenScenarios() throws {
-        for scenario in Self.scenarios { try check(scenario) }
+    // One test per scenario: a failure names its scenario, and the others still run.
+    func testGoldenPlainBlur() throws { try check(named: "plain-blur") }
+    func testGoldenCropColour720() throws { try check(named: "crop-colour-720") }
+    func testGoldenRotatedPhone() throws { try check(named: "rotated-phone") }
+    func testGoldenFullRangeBT601() throws { try check(named: "fullrange-bt601") }
+    func testGoldenSubtitles() throws { try check(named: "subtitles") }
+    func testGoldenPresenterAlphaSticker() throws { try check(named: "presenter-alpha-sticker") }
+    func testGoldenPresenterGreenKey() throws { try check(named: "presenter-green-key") }
+    func testGoldenPresenterCircle() throws { try check(named: "presenter-circle") }
+    func testGoldenPresenterStill() throws { try check(named: "presenter-still") }
+    func testGoldenHook() throws { try check(named: "hook") }
+    func testGoldenDemoCut() throws { try check(named: "demo-cut") }
+
+    /// The scenarios the methods above check: a scenario added without its method fails here.
+    static let checked: Set<String> = ["plain-blur", "crop-colour-720", "rotated-phone", "fullrange-bt601", "subtitles",
+                                       "presenter-alpha-sticker", "presenter-green-key", "presenter-circle", "presenter-still",
+                                       "hook", "demo-cut"]
+
+    func testEveryScenarioHasItsOwnTest() {
+        XCTAssertEqual(Set(Self.scenarios.map(\.name)), Self.checked)
+    }
+
+    func check(named name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        guard let scenario = Self.scenarios.first(where: { $0.name == name }) else { return XCTFail("no scenario \(name)", file: file, line: line) }
+        try check(scenario, file: file, line: line)
     }
 
     /// One changed pixel must fail the golden check and leave the artifacts behind.
@@ -122,7 +145,12 @@ final class GoldenTests: XCTestCase {
 
     func check(_ scenario: Scenario, file: StaticString = #filePath, line: UInt = #line) throws {
         switch try evaluate(scenario, perturb: false, artifactsName: scenario.name) {
-        case .match, .recorded: break
+        case .match: break
+        case .recorded:
+            // Recording is never a pass (as swift-snapshot-testing does): the new hashes must be
+            // looked at and the run repeated without REEL_RECORD_GOLDENS.
+            XCTFail("recorded golden \(scenario.name) (REEL_RECORD_GOLDENS=1): look at Fixtures/golden/\(scenario.name)/, "
+                    + "then run again without it", file: file, line: line)
         case .mismatch(_, let message): XCTFail(message, file: file, line: line)
         }
     }
