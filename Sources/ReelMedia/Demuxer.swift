@@ -29,8 +29,7 @@ public final class Demuxer: @unchecked Sendable {
         self.path = path
         let found = avformat_find_stream_info(ctx, nil)
         if found < 0 {
-            var c: UnsafeMutablePointer<AVFormatContext>? = ctx
-            avformat_close_input(&c)
+            // No close here: `deinit` runs when an initializer throws once every property is set.
             throw MediaError(.invalidInput, path: path, "cannot read stream information: \(averrorText(found))")
         }
     }

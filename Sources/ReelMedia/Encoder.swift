@@ -87,11 +87,8 @@ public final class Encoder: @unchecked Sendable {
             av_dict_set(&options, "cq", "\(s.crf)", 0)
         }
         let opened = avcodec_open2(ctx, codec, &options)
-        if opened < 0 {
-            var cp: UnsafeMutablePointer<AVCodecContext>? = ctx
-            avcodec_free_context(&cp)
-            throw MediaError(.unavailable, path: s.encoder, "cannot open encoder: \(averrorText(opened))")
-        }
+        // No free here: `deinit` runs when an initializer throws once every property is set.
+        if opened < 0 { throw MediaError(.unavailable, path: s.encoder, "cannot open encoder: \(averrorText(opened))") }
     }
 
     /// Opens the AAC-LC encoder: 48 kHz stereo, `bitrate` bits per second.
@@ -110,11 +107,8 @@ public final class Encoder: @unchecked Sendable {
         ctx.pointee.time_base = AVRational(num: 1, den: Int32(rate))
         if globalHeader { ctx.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
         let opened = avcodec_open2(ctx, codec, nil)
-        if opened < 0 {
-            var cp: UnsafeMutablePointer<AVCodecContext>? = ctx
-            avcodec_free_context(&cp)
-            throw MediaError(.unavailable, path: "aac", "cannot open encoder: \(averrorText(opened))")
-        }
+        // No free here: `deinit` runs when an initializer throws once every property is set.
+        if opened < 0 { throw MediaError(.unavailable, path: "aac", "cannot open encoder: \(averrorText(opened))") }
     }
 
     deinit {
