@@ -15,7 +15,12 @@ enum MediaFuzzing {
         return (dir as NSString).appendingPathComponent("reel-fuzz-media-\(getpid())")
     }()
 
+    /// libav's messages go where reel sends them (kept for error text, not printed): as in a
+    /// render, and without megabytes of warnings about the mutated bytes.
+    static let quietLog: Void = MediaLog.configure(verbose: false)
+
     static func run(_ data: Data) {
+        _ = quietLog
         guard FileManager.default.createFile(atPath: scratchPath, contents: data) else { return }
         defer { try? FileManager.default.removeItem(atPath: scratchPath) }
         _ = try? Probe.inspect(path: scratchPath, scanPackets: 60)

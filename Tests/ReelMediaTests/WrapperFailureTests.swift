@@ -23,3 +23,19 @@ final class WrapperFailureTests: XCTestCase {
         XCTAssertEqual(try Encoder(video: settings, globalHeader: false).name, "libx264")
     }
 }
+
+/// Found by `Scripts/fuzz media`: a Matroska file that opens but whose stream information
+/// cannot be read made `Demuxer` close its context on the error path and again in deinit
+/// (a segfault in avformat_close_input). The input is stored in Tests/Fuzz/crashes/media.
+final class DemuxerFailureTests: XCTestCase {
+    func testStreamInfoFailureIsAClearErrorNotADoubleClose() throws {
+        let input = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../Fuzz/crashes/media/demuxer-stream-info-fails.mkv").standardizedFileURL.path
+        for _ in 0..<3 {
+            XCTAssertThrowsError(try Demuxer(path: input)) {
+                XCTAssertEqual(($0 as? MediaError)?.kind, .invalidInput)
+                XCTAssertTrue("\($0)".contains("cannot read stream information"), "\($0)")
+            }
+        }
+    }
+}
