@@ -7,9 +7,13 @@ import XCTest
 /// names it at once: `Scripts/sanitize address --filter WrapperFailureTests`).
 final class WrapperFailureTests: XCTestCase {
     func testEncoderThatFailsToOpenIsFreedOnce() throws {
-        for _ in 0..<3 {
-            var settings = VideoEncoderSettings()
-            settings.preset = "veryfsat"   // a typo: libx264 refuses to open
+        // A typo in the preset, and an odd width (4:2:0 needs even sizes): libx264 refuses
+        // to open either.
+        var typo = VideoEncoderSettings()
+        typo.preset = "veryfsat"
+        var odd = VideoEncoderSettings()
+        odd.width = 65; odd.height = 64
+        for settings in [typo, odd, typo, odd] {
             XCTAssertThrowsError(try Encoder(video: settings, globalHeader: false)) {
                 // (An unknown preset may also be refused by name before libx264 is asked.)
                 XCTAssertEqual(($0 as? MediaError)?.kind, .unavailable)
