@@ -61,9 +61,15 @@ let package = Package(
             ],
             path: "Sources/reel"
         ),
+        // Fuzzing (Scripts/fuzz): the harnesses, and an executable that is libFuzzer's entry
+        // point in the fuzz build and replays inputs in the normal one.
+        .target(name: "ReelFuzzTargets", dependencies: ["ReelKit", "ReelMedia", "ReelText"], path: "Sources/ReelFuzzTargets"),
+        .systemLibrary(name: "CReelFuzz", path: "Sources/CReelFuzz"),
+        .executableTarget(name: "reel-fuzz", dependencies: ["ReelFuzzTargets", "CReelFuzz"], path: "Sources/reel-fuzz"),
         .testTarget(name: "ReelTextTests", dependencies: ["ReelText"], path: "Tests/ReelTextTests"),
         .testTarget(name: "ReelMediaTests", dependencies: ["ReelMedia"], path: "Tests/ReelMediaTests"),
         .testTarget(name: "ReelKitTests", dependencies: ["ReelKit", "ReelMedia", "ReelText"], path: "Tests/ReelKitTests"),
+        .testTarget(name: "ReelFuzzTests", dependencies: ["ReelFuzzTargets"], path: "Tests/ReelFuzzTests"),
         .testTarget(name: "ReelCLITests", dependencies: ["reel"], path: "Tests/ReelCLITests"),
     ],
     swiftLanguageModes: [.v5]

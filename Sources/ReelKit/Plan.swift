@@ -54,11 +54,24 @@ public struct Plan: Decodable {
     }
 
     /// Reads a plan; errors name the file and the key path.
-    public static func read(path: String) throws -> Plan {
+    /// A file over `limits.maximumBytes` is refused before it is read.
+    public static func read(path: String, limits: PlanLimits = PlanLimits()) throws -> Plan {
         try InputFile.check(path)   // a FIFO, device or directory: refused before it is opened
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue,
+           size > limits.maximumBytes {
+            throw MediaError(.invalidInput, path: path,
+                             "plan is \(size) bytes, over the limit of \(limits.maximumBytes) (--plan-max-bytes raises it)")
+        }
         guard let data = FileManager.default.contents(atPath: path) else { throw MediaError(.notFound, path: path, "no such file") }
+        return try decode(data, path: path, limits: limits)
+    }
+
+    /// Decodes plan bytes; `path` picks JSON or YAML by extension and names the file in errors.
+    /// `limits` are checked on the bytes first (see `PlanLimits`).
+    public static func decode(_ data: Data, path: String, limits: PlanLimits = PlanLimits()) throws -> Plan {
         guard let text = String(data: data, encoding: .utf8) else { throw MediaError(.invalidInput, path: path, "not UTF-8 text") }
         do {
+            try limits.check(data)
             if path.lowercased().hasSuffix(".json") { return try JSONDecoder().decode(Plan.self, from: data) }
             return try YAMLDecoder().decode(Plan.self, from: text)
         } catch let e as DecodingError {

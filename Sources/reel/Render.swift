@@ -110,13 +110,30 @@ struct RenderArguments: ParsableArguments {
     @Option(help: "Progress: 'json' prints one JSON event per line on stdout.") var progress: String?
     @Flag(name: .shortAndLong, help: "Print nothing but errors.") var quiet = false
     @Flag(help: "Show libav's own messages.") var verbose = false
+    @Option(name: .customLong("plan-max-bytes"), help: "Largest plan file accepted, in bytes (default 1048576; its aliases may expand it 16 times).") var planMaxBytes: Int?
+    @Option(name: .customLong("plan-max-aliases"), help: "Most YAML aliases (*name) a plan may use (default 64).") var planMaxAliases: Int?
+
+    /// The bounds a plan is checked against before it is decoded (flags override the defaults).
+    func planLimits() throws -> PlanLimits {
+        var limits = PlanLimits()
+        // Above 1 GiB the expansion budget (16 ×) would no longer fit the scan's arithmetic.
+        if let v = planMaxBytes {
+            guard (1...(1 << 30)).contains(v) else { throw MediaError(.usage, path: "", "--plan-max-bytes \(v): expected 1 to 1073741824") }
+            limits.maximumBytes = v
+        }
+        if let v = planMaxAliases {
+            guard (0...1_000_000).contains(v) else { throw MediaError(.usage, path: "", "--plan-max-aliases \(v): expected 0 to 1000000") }
+            limits.maximumAliases = v
+        }
+        return limits
+    }
 
     /// The options from the plan (if the input is one), then every flag given on top.
     func makeOptions() throws -> RenderOptions {
         var o = RenderOptions(input: input, output: output ?? "")
         if Plan.isPlan(input) {
             o.planPath = input
-            let plan = try Plan.read(path: input)
+            let plan = try Plan.read(path: input, limits: planLimits())
             guard plan.source != nil else { throw MediaError(.invalidInput, path: input, "source: missing (the screen recording)") }
             do { try plan.apply(to: &o, directory: (input as NSString).deletingLastPathComponent) } catch let e as PlanError {
                 throw MediaError(.invalidInput, path: input, e.description)
