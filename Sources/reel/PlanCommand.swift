@@ -33,7 +33,7 @@ struct PlanCommand: ParsableCommand {
                                                protecting: Plan.isPlan(arguments.input) ? [arguments.input] : [],
                                                force: options.force, onWarning: { printer.warn($0) })
             if options.progress != .quiet {
-                print("reel: wrote \(summary.output) (\(summary.frames) frames, \(String(format: "%.2f", summary.duration)) s)")
+                print("reel: wrote \(Console.visible(summary.output)) (\(summary.frames) frames, \(String(format: "%.2f", summary.duration)) s)")
                 if let crop = summary.cropReason { print("reel: \(crop)") }
                 if let hook = summary.hook { print("reel: \(hook)") }
             }
