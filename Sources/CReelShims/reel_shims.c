@@ -2,6 +2,7 @@
 #include <libavutil/avutil.h>
 #include <libavutil/channel_layout.h>
 #include <libavutil/display.h>
+#include <libavutil/frame.h>
 #include <libavformat/avformat.h>
 #include <math.h>
 #include <stdatomic.h>
@@ -49,6 +50,14 @@ int reel_stream_orientation(const AVStream *stream, int *clockwise, int *mirror)
         *mirror = ((int64_t)m[0] * m[4] - (int64_t)m[1] * m[3]) < 0;
     }
     return 1;
+}
+
+int reel_frame_is_interlaced(const AVFrame *frame) {
+#ifdef AV_FRAME_FLAG_INTERLACED
+    return (frame->flags & AV_FRAME_FLAG_INTERLACED) != 0;
+#else
+    return frame->interlaced_frame != 0;
+#endif
 }
 
 static int reel_print_level = AV_LOG_QUIET;

@@ -31,12 +31,15 @@ public struct FrameHashFile: Sendable, Equatable {
     /// Extra `#key: value` comment lines after the standard header (reel's goldens name
     /// library versions and fonts there); framemd5 readers skip them.
     public var notes: [String] = []
+    /// ffmpeg's `#software: Lavf…` line (the libavformat version: varies by build); reel
+    /// hash writes it, composed-frame goldens do not.
+    public var software: String?
     public var streams: [Stream] = []
     public var entries: [Entry] = []
     public init() {}
 
     public var text: String {
-        var lines = ["#format: frame checksums", "#version: 2", "#hash: MD5"]
+        var lines = ["#format: frame checksums", "#version: 2", "#hash: MD5"] + (software.map { ["#software: \($0)"] } ?? [])
         for (i, s) in streams.enumerated() {
             lines.append("#tb \(i): \(s.timeBase.num)/\(s.timeBase.den)")
             lines.append("#media_type \(i): \(s.mediaType)")

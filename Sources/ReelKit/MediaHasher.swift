@@ -22,18 +22,29 @@ public enum MediaHasher {
         let video = try Decoder(demuxer, stream: v, bitexact: true)
         let audio = try a.map { try Decoder(demuxer, stream: $0, threads: 1, bitexact: true) }
         var file = FrameHashFile()
-        var videoStream = FrameHashFile.Stream(timeBase: video.timeBase, mediaType: "video", codecID: "rawvideo")
+        var timing = FramemdTiming(frameRate: demuxer.guessedFrameRate(of: v), streamTimeBase: video.timeBase,
+                                   containerStart: demuxer.containerStart)
+        var videoStream = FrameHashFile.Stream(timeBase: timing.timeBase, mediaType: "video", codecID: "rawvideo")
+        file.software = "Lavf\(LibraryVersions.avformat)"
         var audioStream = FrameHashFile.Stream(timeBase: Rational(1, 1), mediaType: "audio", codecID: "pcm_s16le")
         var converter: FilterGraph? = nil
         let info = try Probe.inspect(path: path, scanPackets: 0)
-        let upright = options.autorotate ? info.streams.first { $0.index == v }.map { SourcePicture(stream: $0).rotationFilters } ?? "" : ""
+        let picture = info.streams.first { $0.index == v }.map { SourcePicture(stream: $0) }
+        let upright = options.autorotate ? picture?.rotationFilters ?? "" : ""
+        let streamAspect = demuxer.storedSampleAspect(of: v)
+        let quarterTurn = options.autorotate && (picture?.rotation ?? 0) % 180 == 90
         let conversion = upright + (options.pixelFormat.map { "scale=flags=bicubic+accurate_rnd+bitexact,format=\($0)," } ?? "")
         var sawVideo = false, sawAudio = false
-        var lastVideoPTS: Int64? = nil
         let packer = SamplePacker()
 
         func addVideo(_ frames: [Frame]) throws {
             for var frame in frames {
+                // ffmpeg's timing (FramemdTiming), from the decoded frame: drops, pts, duration 1.
+                guard let pts = timing.place(pts: frame.pts ?? 0, duration: frame.durationUnits) else { continue }
+                // As ffmpeg 5.1: the container's aspect when it has one, else the frame's (0/1 when
+                // unknown); a transpose turns it over, as ffmpeg's does.
+                var sar = streamAspect.num != 0 ? streamAspect : frame.storedSampleAspect
+                if quarterTurn, sar.num > 0 { sar = Rational(sar.den, sar.num) }
                 if !conversion.isEmpty {
                     if converter == nil {
                         converter = try FilterGraph("[in]\(conversion)null[out]", input: frame, timeBase: video.timeBase)
@@ -41,18 +52,14 @@ public enum MediaHasher {
                     guard let converted = try converter!.process(frame).first else { continue }
                     frame = converted
                 }
-                // framemd5 (vsync vfr) drops frames whose timestamp does not advance.
-                let pts = frame.pts ?? (lastVideoPTS.map { $0 + 1 } ?? 0)
-                if let last = lastVideoPTS, pts <= last { continue }
-                lastVideoPTS = pts
                 if !sawVideo {
                     videoStream.width = frame.width
                     videoStream.height = frame.height
-                    videoStream.sampleAspect = frame.sampleAspect
+                    videoStream.sampleAspect = sar
                     sawVideo = true
                 }
                 let (md5, size) = FrameHasher.md5(video: frame)
-                file.entries.append(.init(stream: 0, dts: pts, pts: pts, duration: frame.durationUnits ?? 0, size: size, md5: md5))
+                file.entries.append(.init(stream: 0, dts: pts, pts: pts, duration: 1, size: size, md5: md5))
             }
         }
         func addAudio(_ frames: [Frame], _ decoder: Decoder) throws {

@@ -51,5 +51,6 @@ public enum LibraryVersions {
     public static var avcodec: String { versionString(avcodec_version()) }
     public static var swscale: String { versionString(swscale_version()) }
     public static var avfilter: String { versionString(avfilter_version()) }
+    public static var avformat: String { versionString(avformat_version()) }
     static func versionString(_ v: UInt32) -> String { "\(v >> 16).\((v >> 8) & 0xFF).\(v & 0xFF)" }
 }

@@ -1,10 +1,11 @@
 internal import CFFmpeg
+internal import CReelShims
 import Foundation
 
 extension Frame {
     /// The decoder says this picture holds two fields (interlaced coding, e.g. DV, broadcast
     /// MPEG-2/H.264 with `-flags +ilme+ildct`).
-    public var isInterlaced: Bool { pointer.pointee.interlaced_frame != 0 }
+    public var isInterlaced: Bool { reel_frame_is_interlaced(pointer) != 0 }
 }
 
 extension Demuxer {

@@ -67,8 +67,9 @@ final class HookTests: ReelTestCase {
         let clip = try makeCounterClip()
         let cues = try srt("1\n00:00:03,000 --> 00:00:04,000\n第四秒\nsecond four\n")
         let out = workDir.appendingPathComponent("hooked.mp4")
+        // The counter's frame 0 is all black: kept, so the body starts at source frame 0.
         let r = try reel(["render", clip.path, "-o", out.path, "--background", "#000000", "--hook", "3:2",
-                          "--subtitles", cues.path, "--no-hook-flash"])
+                          "--subtitles", cues.path, "--no-hook-flash", "--keep-black-start"])
         XCTAssertEqual(r.exitCode, 0, r.summary)
         // Picture: frames 0–59 show source frames 90–149, then the body from frame 0.
         let shown = try counters(out)

@@ -363,4 +363,31 @@ final class RealWorldFileTests: ReelTestCase {
         XCTAssertEqual(on.exitCode, 0, on.summary)
         try assertRefusal(["render", input.path, "-o", file("x.mp4").path, "--deinterlace", "maybe"], exit: 64, mentions: "--deinterlace")
     }
+
+    // MARK: - 12: framemd5-exact `reel hash`
+
+    /// The whole text of `reel hash X` equals `ffmpeg -i X -map 0:v -f framemd5 -` (and
+    /// with `-flags +bitexact`, as the README shows): header, time base 1/frame rate, sar
+    /// (0/1 when unknown), dts/pts/duration columns, on CFR, VFR, rotated and anamorphic
+    /// files, a 1 ms-clock WebM and an untagged-aspect stream.
+    func testHashIsFramemd5Exact() throws {
+        let (_, ffmpegTool) = try Tools.requireFFmpeg()
+        let untagged = file("untagged.mkv")
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc=s=96x64:r=25:d=0.5", "-c:v", "ffv1", untagged.path])
+        let inputs = ["media/recording-16x9.mp4", "media/vfr.mkv", "media/phone-rotated.mp4", "media/anamorphic.mp4",
+                      "media/vp9.webm"].map { Paths.fixture($0) } + [untagged]
+        for input in inputs {
+            let r = try reel(["hash", input.path])
+            XCTAssertEqual(r.exitCode, 0, r.summary)
+            for flags in [[], ["-flags", "+bitexact"]] {
+                let reference = try runProcess(ffmpegTool, ["-v", "error"] + flags + ["-i", input.path, "-map", "0:v", "-f", "framemd5", "-"])
+                XCTAssertEqual(reference.exitCode, 0, reference.summary)
+                let expected = reference.stdoutString.split(separator: "\n"), got = r.stdoutString.split(separator: "\n")
+                XCTAssertEqual(got.count, expected.count, "\(input.lastPathComponent) \(flags): line count")
+                if let i = (0..<min(got.count, expected.count)).first(where: { got[$0] != expected[$0] }) {
+                    XCTFail("\(input.lastPathComponent) \(flags): line \(i + 1): reel `\(got[i])`, ffmpeg `\(expected[i])`")
+                }
+            }
+        }
+    }
 }

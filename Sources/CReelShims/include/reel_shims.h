@@ -23,6 +23,10 @@ void reel_channel_layout_stereo(struct AVChannelLayout *layout);
 /// Wraps av_stream_get_side_data, whose size out-parameter type differs between versions.
 int reel_stream_orientation(const struct AVStream *stream, int *clockwise, int *mirror);
 
+/// Whether a decoded frame is interlaced: AVFrame.interlaced_frame until FFmpeg 6.1,
+/// the AV_FRAME_FLAG_INTERLACED flag after (the field is gone in 7).
+int reel_frame_is_interlaced(const struct AVFrame *frame);
+
 /// Routes av_log through reel: messages at or below `print_level` go to stderr
 /// prefixed "reel: libav: "; the last error-level message is kept per thread for
 /// error reports. The callback formats with vsnprintf; user text is never a format.
