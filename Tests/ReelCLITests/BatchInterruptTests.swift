@@ -44,6 +44,8 @@ final class BatchInterruptTests: XCTestCase {
         XCTAssertEqual(rerun.result.exitCode, 0, rerun.result.summary)
         XCTAssertEqual(f.outputs(), names.map { "\($0).mp4" })
         XCTAssertEqual(f.temporaries(), [])
+        let plans = (NSTemporaryDirectory() as NSString).appendingPathComponent("reel-batch-\(process.processIdentifier)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: plans), "the stopped batch's merged plans are gone")
         XCTAssertEqual((rerun.jobs("done") + rerun.jobs("skipped")).sorted(), names)
         XCTAssertFalse(rerun.jobs("done").isEmpty, "the interrupted jobs are rendered by the rerun")
         for output in f.outputs() {

@@ -271,15 +271,21 @@ final class RecordingRenderTests: RenderTestCase {
             .map(String.init).filter { !$0.isEmpty }
         XCTAssertFalse(lines.isEmpty, "no progress lines on stdout")
         var last: [String: Any]?
+        var summary: [String: Any]?
         for l in lines {
             let obj = try? JSONSerialization.jsonObject(with: Data(l.utf8))
             guard let dict = obj as? [String: Any] else {
                 XCTFail("stdout line is not a JSON object: \(l)")
                 continue
             }
-            last = dict
+            // The progress events end with `done`; one `summary` line (what the render
+            // decided and measured, read by `reel batch`) follows them.
+            if dict["event"] as? String == "summary" { summary = dict } else { last = dict }
         }
         XCTAssertEqual(last?["event"] as? String, "done", "last progress line: \(lines.last ?? "")")
+        XCTAssertTrue(lines.last?.contains("\"event\":\"summary\"") ?? false, "the summary line comes last")
+        XCTAssertEqual(summary?["frames"] as? Int, last?["totalFrames"] as? Int)
+        XCTAssertNotNil(summary?["loudness"] as? String)
     }
 }
 

@@ -125,6 +125,7 @@ public final class BatchRunner {
     public func run() throws -> [Outcome] {
         let all = try discover()
         let mine = selected(all)
+        StrayTemporaries.cleanPlanFolders()
         try prepareFolders()
         Self.liveLock.lock(); Self.livePlanFolder = planFolder; Self.liveLock.unlock()
         defer {
@@ -149,6 +150,9 @@ public final class BatchRunner {
             }
             running = still
         }
+        // Once more at the end: a render orphaned by a killed batch may still have been
+        // alive (and may have re-created its file while stopping) at the start of this run.
+        for job in mine { StrayTemporaries.clean(folder: options.outputFolder, job: job.name) }
         return outcomes
     }
 

@@ -28,6 +28,16 @@ public enum StrayTemporaries {
         return removed
     }
 
+    /// Removes the merged-plan folders (`$TMPDIR/reel-batch-PID`) of batches that are gone
+    /// (killed with SIGKILL, which leaves no chance to clean up).
+    public static func cleanPlanFolders(in temporary: String = NSTemporaryDirectory()) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: temporary) else { return }
+        for name in names where name.hasPrefix("reel-batch-") {
+            guard let pid = pid_t(name.dropFirst("reel-batch-".count)), pid != getpid(), !alive(pid) else { continue }
+            try? FileManager.default.removeItem(atPath: (temporary as NSString).appendingPathComponent(name))
+        }
+    }
+
     /// The pid in `.X.reel-PID.ext`.
     static func owner(_ name: String) -> pid_t? {
         guard let range = name.range(of: ".reel-", options: .backwards) else { return nil }
