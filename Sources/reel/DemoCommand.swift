@@ -56,7 +56,7 @@ struct DemoCommand: ParsableCommand {
         let printer = ProgressPrinter(mode: options.progress)
         Interruption.install()
         do {
-            let summary = try RenderPipeline(options: options, onProgress: printer.show, onWarning: printer.warn).run()
+            let summary = try RenderPipeline(options: options, onProgress: { printer.show($0) }, onWarning: { printer.warn($0) }).run()
             printer.finished(summary)
             if options.progress != .quiet {
                 print("reel: the demo is at \(URL(fileURLWithPath: summary.output).standardizedFileURL.path)")

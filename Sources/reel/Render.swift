@@ -32,8 +32,11 @@ struct Render: ParsableCommand {
         ParentWatch.startIfBatchChild()
         let fault = TestFault(source: options.input)
         do {
-            let show: @Sendable (RenderProgress) -> Void = fault.map { f in { p in f.trigger(); printer.show(p) } } ?? printer.show
-            let summary = try RenderPipeline(options: options, onProgress: show, onWarning: printer.warn).run()
+            let show: @Sendable (RenderProgress) -> Void = { p in
+                fault?.trigger()
+                printer.show(p)
+            }
+            let summary = try RenderPipeline(options: options, onProgress: show, onWarning: { printer.warn($0) }).run()
             printer.finished(summary)
         } catch {
             printer.clearLine()
