@@ -1,38 +1,5 @@
 import Foundation
 
-/// A rectangle in whole pixels, origin at the top-left of the frame.
-public struct PixelRect: Equatable, Sendable, CustomStringConvertible {
-    public var x: Int
-    public var y: Int
-    public var width: Int
-    public var height: Int
-
-    public init(x: Int, y: Int, width: Int, height: Int) {
-        self.x = x
-        self.y = y
-        self.width = width
-        self.height = height
-    }
-
-    /// `x:y:w:h`, the same syntax the `--crop` flag accepts, so a detected
-    /// region can be printed and pasted back.
-    public var description: String { "\(x):\(y):\(width):\(height)" }
-}
-
-/// An 8-bit single-channel picture (typically downscaled luma), row-major,
-/// `pixels.count == width * height`.
-public struct GrayImage: Sendable {
-    public let width: Int
-    public let height: Int
-    public var pixels: [UInt8]
-
-    public init(width: Int, height: Int, pixels: [UInt8]) {
-        self.width = width
-        self.height = height
-        self.pixels = pixels
-    }
-}
-
 /// Finds the part of a screen recording worth featuring on a portrait canvas:
 /// the live content column of a web page (e.g. the post column of X/Twitter),
 /// without browser chrome and side bars, as one rectangle steady over the
