@@ -26,7 +26,13 @@ struct TestFault {
 
     func trigger() {
         switch kind {
-        case .crash: raise(SIGSEGV)
+        case .crash:
+            // Die by the signal itself, as a real crash ends: under `Scripts/sanitize` the
+            // sanitizers' SIGSEGV handlers turn a raised SIGSEGV into `exit(1)` (ASan) or
+            // `exit(66)` (TSan), so the batch would see an exit code, not a crash. With the
+            // default action restored the process ends by signal 11 in every build.
+            signal(SIGSEGV, SIG_DFL)
+            raise(SIGSEGV)
         case .hang: while true { sleep(3600) }
         }
     }
