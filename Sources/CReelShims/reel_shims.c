@@ -4,11 +4,16 @@
 #include <libavutil/display.h>
 #include <libavutil/frame.h>
 #include <libavformat/avformat.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int reel_averror(int posix_errno) { return AVERROR(posix_errno); }
 int reel_averror_eof(void) { return AVERROR_EOF; }
@@ -85,9 +90,44 @@ void reel_clear_last_log_message(void) { reel_last_message[0] = 0; }
 
 static atomic_int reel_cancel = 0;
 
-void reel_request_cancel(int signal_number) {
+int reel_request_cancel(int signal_number) {
     int expected = 0;
-    atomic_compare_exchange_strong(&reel_cancel, &expected, signal_number == 0 ? -1 : signal_number);
+    return atomic_compare_exchange_strong(&reel_cancel, &expected, signal_number == 0 ? -1 : signal_number);
+}
+
+static int reel_signal_notify_fd = -1;
+
+/// Async-signal-safe: a lock-free atomic and write(2), nothing else.
+static void reel_signal_handler(int signal_number) {
+    int saved = errno;
+    int expected = 0;
+    atomic_compare_exchange_strong(&reel_cancel, &expected, signal_number);
+    unsigned char byte = (unsigned char)signal_number;
+    if (reel_signal_notify_fd >= 0) { ssize_t n = write(reel_signal_notify_fd, &byte, 1); (void)n; }
+    errno = saved;
+}
+
+int reel_install_signal_handlers(const int *signals, int count) {
+    int fds[2];
+    if (pipe(fds) != 0) return -1;   // at startup, before any thread could fork
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    // The handler must never block: a full pipe only drops a wake-up, the flag is already set.
+    fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK);
+    reel_signal_notify_fd = fds[1];
+    for (int i = 0; i < count; i++) {
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = reel_signal_handler;
+        sigfillset(&action.sa_mask);
+        action.sa_flags = SA_RESTART;
+        if (sigaction(signals[i], &action, NULL) != 0) return -1;
+    }
+    return fds[0];
+}
+
+void reel_restore_default_signals(const int *signals, int count) {
+    for (int i = 0; i < count; i++) signal(signals[i], SIG_DFL);
 }
 
 int reel_cancel_reason(void) { return atomic_load(&reel_cancel); }
@@ -101,4 +141,39 @@ void reel_install_interrupt(void *format_context) {
     AVFormatContext *ctx = format_context;
     ctx->interrupt_callback.callback = reel_interrupt_callback;
     ctx->interrupt_callback.opaque = NULL;
+}
+
+static int reel_fd_read(void *opaque, uint8_t *buf, int size) {
+    int fd = (int)(intptr_t)opaque;
+    for (;;) {
+        ssize_t n = read(fd, buf, (size_t)size);
+        if (n > 0) return (int)n;
+        if (n == 0) return AVERROR_EOF;
+        if (errno != EINTR) return AVERROR(errno);
+    }
+}
+
+static int64_t reel_fd_seek(void *opaque, int64_t offset, int whence) {
+    int fd = (int)(intptr_t)opaque;
+    if (whence & AVSEEK_SIZE) {
+        struct stat st;
+        return fstat(fd, &st) == 0 ? (int64_t)st.st_size : AVERROR(errno);
+    }
+    off_t at = lseek(fd, (off_t)offset, whence & ~AVSEEK_FORCE);
+    return at < 0 ? AVERROR(errno) : (int64_t)at;
+}
+
+struct AVIOContext *reel_avio_reader(int fd) {
+    const int size = 32768;
+    unsigned char *buffer = av_malloc(size);
+    if (!buffer) return NULL;
+    AVIOContext *pb = avio_alloc_context(buffer, size, 0, (void *)(intptr_t)fd, reel_fd_read, NULL, reel_fd_seek);
+    if (!pb) av_free(buffer);
+    return pb;
+}
+
+void reel_avio_reader_free(struct AVIOContext **pb) {
+    if (!pb || !*pb) return;
+    av_freep(&(*pb)->buffer);
+    avio_context_free(pb);
 }

@@ -13,8 +13,9 @@ public enum Cancellation {
     /// Only the first request counts.
     public static func request(signal: Int32, cause error: MediaError? = nil) {
         lock.lock()
-        if reel_cancel_reason() == 0 { cause = error }
-        reel_request_cancel(signal)
+        // The cause is kept only when this request won: a signal handler may set the flag
+        // (without the lock) between a check and the request.
+        if reel_request_cancel(signal) != 0 { cause = error }
         lock.unlock()
     }
 
@@ -31,6 +32,17 @@ public enum Cancellation {
         guard isRequested else { return nil }
         lock.lock(); defer { lock.unlock() }
         return cause ?? MediaError(.interrupted, path: "", "interrupted by signal \(reel_cancel_reason())")
+    }
+
+    /// Installs handlers that request cancellation for `signals` (see `Interruption`); returns
+    /// a descriptor that yields one byte per signal delivered, or -1 when that failed.
+    public static func catchSignals(_ signals: [Int32]) -> Int32 {
+        signals.withUnsafeBufferPointer { reel_install_signal_handlers($0.baseAddress, Int32($0.count)) }
+    }
+
+    /// Puts `signals` back to their default action.
+    public static func restoreDefaultSignals(_ signals: [Int32]) {
+        signals.withUnsafeBufferPointer { reel_restore_default_signals($0.baseAddress, Int32($0.count)) }
     }
 
     /// Throws the cancellation error when a stop was requested.

@@ -3,7 +3,7 @@ import Foundation
 import ReelKit
 import ReelMedia
 
-struct BatchCommand: ParsableCommand {
+struct BatchCommand: ParsableCommand, StopsByCancelling {
     static let configuration = CommandConfiguration(
         commandName: "batch",
         abstract: "Render every recording in a folder, unattended: resumable, isolated, spread over machines.",
@@ -65,6 +65,7 @@ struct BatchCommand: ParsableCommand {
         let printer = BatchPrinter(json: progress == "json", quiet: quiet)
         let runner = BatchRunner(options: options, onEvent: printer.show)
         if dryRun {
+            Interruption.restoreDefaultActions()   // writes nothing: a signal may simply end it
             do {
                 let all = try runner.discover()
                 printer.dryRun(all: all, mine: runner.selected(all), prepare: runner.prepare, shard: options.shard, claim: claim)

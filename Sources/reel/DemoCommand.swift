@@ -3,7 +3,7 @@ import Foundation
 import ReelKit
 import ReelMedia
 
-struct DemoCommand: ParsableCommand {
+struct DemoCommand: ParsableCommand, StopsByCancelling {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Render the built-in example: the Karpathy explainer (Fixtures/example/plan.yaml) to out/demo.mp4.",
@@ -54,7 +54,6 @@ struct DemoCommand: ParsableCommand {
         let options: RenderOptions
         do { options = try arguments.makeOptions() } catch { fail(error) }
         let printer = ProgressPrinter(mode: options.progress)
-        Interruption.install()
         do {
             let summary = try RenderPipeline(options: options, onProgress: { printer.show($0) }, onWarning: { printer.warn($0) }).run()
             printer.finished(summary)

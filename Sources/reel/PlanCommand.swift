@@ -3,7 +3,7 @@ import Foundation
 import ReelKit
 import ReelMedia
 
-struct PlanCommand: ParsableCommand {
+struct PlanCommand: ParsableCommand, StopsByCancelling {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Make every decision of a render (crop, layout, hook) and write them as a plan file to read, edit and render.",

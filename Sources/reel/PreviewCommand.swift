@@ -3,7 +3,7 @@ import Foundation
 import ReelKit
 import ReelMedia
 
-struct PreviewCommand: ParsableCommand {
+struct PreviewCommand: ParsableCommand, StopsByCancelling {
     static let configuration = CommandConfiguration(
         commandName: "preview",
         abstract: "Compose one frame of a render (a plan or a recording with render flags) and write it as a PNG, without encoding.",
@@ -26,7 +26,6 @@ struct PreviewCommand: ParsableCommand {
             fail(MediaError(.usage, path: "", "--at \(at): expected a time from 0 to \(Int(NumberRange.seconds.upperBound)) seconds"))
         }
         options.previewAt = at
-        Interruption.install()
         do {
             let printer = ProgressPrinter(mode: options.progress)
             let summary = try RenderPipeline(options: options, onWarning: { printer.warn($0) }).run()

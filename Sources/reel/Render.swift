@@ -4,7 +4,7 @@ import ReelKit
 import ReelMedia
 import ReelText
 
-struct Render: ParsableCommand {
+struct Render: ParsableCommand, StopsByCancelling {
     static let configuration = CommandConfiguration(
         abstract: "Render a screen recording as a 9:16 H.264 MP4 (1080x1920, 30 fps, AAC 48 kHz stereo).",
         discussion: """
@@ -24,7 +24,6 @@ struct Render: ParsableCommand {
     @OptionGroup var arguments: RenderArguments
 
     func run() throws {
-        Interruption.install()
         MediaLog.configure(verbose: arguments.verbose)
         let options: RenderOptions
         do { options = try arguments.makeOptions() } catch { fail(error) }

@@ -3,7 +3,7 @@ import Foundation
 import ReelKit
 import ReelMedia
 
-struct SheetCommand: ParsableCommand {
+struct SheetCommand: ParsableCommand, StopsByCancelling {
     static let configuration = CommandConfiguration(
         commandName: "sheet",
         abstract: "Write a contact sheet: a PNG grid of a video's frames, each labelled with its time.",
@@ -47,7 +47,6 @@ struct SheetCommand: ParsableCommand {
                 fail(MediaError(.usage, path: "", e.message))
             }
         }
-        Interruption.install()
         do {
             let s = try ContactSheet.make(options) { warning in
                 Console.error("reel: warning: \(Console.visible(warning))\n")

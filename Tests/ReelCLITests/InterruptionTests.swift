@@ -168,4 +168,51 @@ final class InterruptionTests: ReelTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: live.path), "a live process's temporary file was removed")
         XCTAssertTrue(FileManager.default.fileExists(atPath: unrelated.path), "a file that is not reel's was removed")
     }
+
+    /// SIGTERM while reel starts up — before, around and after the handlers' installation —
+    /// is never lost or ignored. Either it ended reel by its default action before `main`
+    /// (nothing written), or the render stopped: exit 143, one line, no output, no temporary
+    /// file. A render that ran to the end (exit 0) lost the signal. The delays spread over
+    /// 2.5 × the time reel takes to start and exit here (0.05 s idle, 0.7 s on a busy machine).
+    func testSignalsAtStartupAreNeverLost() throws {
+        let rec = try makeRecording(seconds: 6)
+        let args = ["render", rec.path, "-o", "out.mp4", "--size", "360x640", "--preset", "ultrafast", "--quiet", "--force"]
+        let out = workDir.appendingPathComponent("out.mp4")
+        let t0 = Date()
+        _ = try reel(["probe", workDir.appendingPathComponent("none.mp4").path])
+        let startup = Date().timeIntervalSince(t0)
+        let delays = (0..<10).map { Int(Double($0) / 9 * (2.5 * startup + 0.05) * 1000) }
+        var byDefault = 0, stopped = 0
+        var failures: [String] = []
+        for (i, delay) in delays.enumerated() {
+            let errURL = workDir.appendingPathComponent("stderr-\(i).txt")
+            let p = try start(args, stderr: errURL)
+            usleep(useconds_t(delay * 1000))
+            guard p.isRunning else { p.waitUntilExit(); try? FileManager.default.removeItem(at: out); continue }   // done before the signal
+            kill(p.processIdentifier, SIGTERM)
+            let deadline = Date().addingTimeInterval(30)
+            while p.isRunning && Date() < deadline { usleep(10_000) }
+            if p.isRunning { kill(p.processIdentifier, SIGKILL); failures.append("\(delay) ms: still running 30 s after SIGTERM") }
+            p.waitUntilExit()
+            let err = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+            try? FileManager.default.removeItem(at: errURL)
+            var problems: [String] = []
+            if p.terminationReason == .uncaughtSignal {
+                if p.terminationStatus == SIGTERM { byDefault += 1 } else { problems.append("killed by signal \(p.terminationStatus)") }
+            } else if p.terminationStatus == 143 {
+                stopped += 1
+                let lines = err.split(separator: "\n")
+                if lines.count != 1 || !lines[0].hasPrefix("reel: interrupted (SIGTERM)") { problems.append("stderr: \(err.prefix(300))") }
+            } else {
+                problems.append("exit \(p.terminationStatus) (the signal was lost): \(err.prefix(300))")
+            }
+            if FileManager.default.fileExists(atPath: out.path) { problems.append("output left") }
+            if !leftovers().isEmpty { problems.append("temporary files left: \(leftovers())") }
+            if !problems.isEmpty { failures.append("\(delay) ms: " + problems.joined(separator: "; ")) }
+            try? FileManager.default.removeItem(at: out)
+        }
+        print("start-up signals: \(byDefault) by the default action, \(stopped) stopped the render (start-up \(startup) s, delays \(delays) ms)")
+        XCTAssertEqual(failures, [], "default action \(byDefault), stopped \(stopped), start-up \(startup) s")
+        XCTAssertGreaterThan(stopped, 0, "no SIGTERM reached a running reel (all \(byDefault) before main): the test shows nothing")
+    }
 }

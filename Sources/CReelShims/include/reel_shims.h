@@ -7,6 +7,7 @@
 struct AVChannelLayout;
 struct AVStream;
 struct AVFrame;
+struct AVIOContext;
 
 /// AVERROR(e) is a function-like macro; Swift cannot call it.
 int reel_averror(int posix_errno);
@@ -38,9 +39,26 @@ void reel_clear_last_log_message(void);
 /// Cancellation shared by every libav context reel opens: a signal (or a failed stdout)
 /// sets it once; libav's blocking I/O polls it through `reel_interrupt_callback`, so a read,
 /// a write or the MP4 trailer's rewrite returns AVERROR_EXIT instead of carrying on.
-void reel_request_cancel(int signal_number);
+/// Returns 1 when this request was the first (the one that counts), else 0.
+int reel_request_cancel(int signal_number);
+/// Installs a handler for each of `signals` that sets the cancellation flag (the first signal
+/// wins) and writes the signal number as one byte to a pipe; returns the pipe's read end
+/// (close-on-exec, blocking), or -1. A handler in C because it must be async-signal-safe: no
+/// signal is lost between install and a watcher being ready, and none is ignored (SIG_IGN
+/// would discard one that arrives before a dispatch source is registered).
+int reel_install_signal_handlers(const int *signals, int count);
+/// Puts `signals` back to their default action (a command that does not handle cancellation).
+void reel_restore_default_signals(const int *signals, int count);
 /// The signal that asked for cancellation (or -1 for a non-signal cause), 0 while none.
 int reel_cancel_reason(void);
 /// Sets `ctx->interrupt_callback` (an AVFormatContext) to poll the cancellation flag.
 void reel_install_interrupt(void *format_context);
+
+/// libav reading from a descriptor reel opened and checked itself (a regular file), never
+/// opening the path a second time: a path swapped for a FIFO after the check cannot block
+/// `avformat_open_input`. Set it as the context's `pb` (custom I/O, so libav neither opens
+/// nor closes it); the descriptor stays reel's. NULL when out of memory.
+struct AVIOContext *reel_avio_reader(int fd);
+/// Frees a context from `reel_avio_reader` (and its buffer) after the format context is closed.
+void reel_avio_reader_free(struct AVIOContext **pb);
 #endif
