@@ -6,23 +6,40 @@ import Foundation
 public final class Demuxer: @unchecked Sendable {
     let context: UnsafeMutablePointer<AVFormatContext>
     public let path: String
+    /// The file as reel opened and checked it; libav reads it through `io` (custom I/O)
+    /// and never opens the path itself (see `InputFile.open`).
+    private let file: InputFile.Opened
+    private let io: UnsafeMutablePointer<AVIOContext>
 
     public init(path: String) throws {
-        try InputFile.check(path)
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
-        if size == 0 { throw MediaError(.invalidInput, path: path, "empty file") }
+        let file = try InputFile.open(path)
+        if file.size == 0 { throw MediaError(.invalidInput, path: path, "empty file") }
 
         // Allocated first so libav's reads poll the cancellation flag (Ctrl-C during a probe).
-        var ctx: UnsafeMutablePointer<AVFormatContext>? = avformat_alloc_context()
-        if let ctx { reel_install_interrupt(ctx) }
+        guard let allocated = avformat_alloc_context() else {
+            throw MediaError(.internalFailure, path: path, "out of memory opening the file")
+        }
+        guard let io = reel_avio_reader(file.descriptor) else {
+            avformat_free_context(allocated)
+            throw MediaError(.internalFailure, path: path, "out of memory opening the file")
+        }
+        reel_install_interrupt(allocated)
+        allocated.pointee.pb = io
+        var ctx: UnsafeMutablePointer<AVFormatContext>? = allocated
         reel_clear_last_log_message()
+        // The path still names the file for libav: probing by extension, messages.
         let opened = avformat_open_input(&ctx, path, nil, nil)
         guard opened >= 0, let ctx else {
+            // libav freed the format context, not the custom I/O.
+            var pb: UnsafeMutablePointer<AVIOContext>? = io
+            reel_avio_reader_free(&pb)
             try Cancellation.check()
             throw MediaError(.invalidInput, path: path, "not a readable media file: \(averrorText(opened))")
         }
         context = ctx
         self.path = path
+        self.file = file
+        self.io = io
         let found = avformat_find_stream_info(ctx, nil)
         if found < 0 {
             // Closed once, by deinit (all stored properties are set, so it runs).
@@ -33,6 +50,9 @@ public final class Demuxer: @unchecked Sendable {
     deinit {
         var c: UnsafeMutablePointer<AVFormatContext>? = context
         avformat_close_input(&c)
+        var pb: UnsafeMutablePointer<AVIOContext>? = io
+        reel_avio_reader_free(&pb)
+        _ = file   // closed after libav let go of it
     }
 
     var streamCount: Int { Int(context.pointee.nb_streams) }

@@ -8,16 +8,19 @@ public enum FontFile {
         name.contains("/") || [".ttf", ".otf", ".ttc", ".otc", ".woff", ".woff2", ".pfb"].contains { name.lowercased().hasSuffix($0) }
     }
 
-    /// Why `path` cannot be opened as a font file (missing, a FIFO, a directory…), nil when it can.
-    /// Checked before FreeType opens it: opening a FIFO blocks forever.
-    static func problem(_ path: String) -> String? {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return errno == ELOOP ? "symbolic link loop" : "no such font file" }
-        switch st.st_mode & S_IFMT {
-        case S_IFREG: return access(path, R_OK) == 0 ? nil : "not readable (permission denied)"
-        case S_IFDIR: return "is a directory, not a font file"
-        case S_IFIFO: return "is a FIFO (named pipe), not a font file"
-        default: return "is a special file, not a font file"
+    /// The font file opened for FreeType, or why it cannot be (missing, a FIFO, a
+    /// directory…): opened without blocking and checked on the descriptor (`RegularFile`).
+    static func open(_ path: String) -> Result<RegularFile, TextError> {
+        RegularFile.open(path).mapError { problem in
+            let cause: String
+            switch problem {
+            case .missing: cause = "no such font file"
+            case .loop: cause = "symbolic link loop"
+            case .denied: cause = "not readable (permission denied)"
+            case .special(let kind): cause = "is \(kind), not a font file"
+            case .other(let text): cause = "cannot read: \(text)"
+            }
+            return TextError.invalidFile("\(path): \(cause)")
         }
     }
 }

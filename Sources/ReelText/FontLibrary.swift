@@ -15,9 +15,9 @@ final class FontFace {
     let isColorBitmap: Bool
     private(set) var bitmapScale = 1.0
 
-    init(library: OpaquePointer, path: String, index: Int) throws {
+    init(library: OpaquePointer, path: String, index: Int, opening: String) throws {
         var face: UnsafeMutablePointer<FT_FaceRec_>? = nil
-        let error = FT_New_Face(library, path, FT_Long(index), &face)
+        let error = FT_New_Face(library, opening, FT_Long(index), &face)
         guard error == 0, let face else { throw TextError.invalidFile("\(path): not a font file FreeType can load (FreeType error \(error))") }
         self.face = face
         self.path = path
@@ -100,8 +100,8 @@ final class FontLibrary {
         if let face = named[nameOrPath] { return face }
         let face: FontFace
         if FontFile.isPath(nameOrPath) {
-            if let problem = FontFile.problem(nameOrPath) { throw TextError.invalidFile("\(nameOrPath): \(problem)") }
-            face = try load(path: nameOrPath, index: 0)
+            let file = try FontFile.open(nameOrPath).get()
+            face = try load(path: nameOrPath, index: 0, opening: file.reopenablePath(or: nameOrPath))
         } else {
             guard let pattern = FcNameParse(nameOrPath) else { throw TextError.font("bad font name \(nameOrPath)") }
             defer { FcPatternDestroy(pattern) }
@@ -143,10 +143,11 @@ final class FontLibrary {
         return (String(cString: file), Int(index))
     }
 
-    private func load(path: String, index: Int) throws -> FontFace {
+    /// `opening`: the name FreeType opens (a checked descriptor's /proc name for a user's file).
+    private func load(path: String, index: Int, opening: String? = nil) throws -> FontFace {
         let key = "\(path)#\(index)"
         if let face = faces[key] { return face }
-        let face = try FontFace(library: library, path: path, index: index)
+        let face = try FontFace(library: library, path: path, index: index, opening: opening ?? path)
         faces[key] = face
         return face
     }

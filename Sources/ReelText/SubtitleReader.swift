@@ -37,18 +37,16 @@ public enum SubtitleReader {
     /// which covers GBK/GB2312 — when the bytes are not valid UTF-8), or "utf-8", "gb18030",
     /// "gbk", "utf-16" (also "gb2312", "cp936", "utf-16le", "utf-16be").
     public static func read(path: String, encoding: String? = nil) throws -> [Cue] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw SubtitleError(path: path, line: nil, message: "no such file")
+        let file: RegularFile
+        switch RegularFile.open(path) {
+        case .success(let opened): file = opened
+        case .failure(.missing): throw SubtitleError(path: path, line: nil, message: "no such file")
+        case .failure(.special(let kind)): throw SubtitleError(path: path, line: nil, message: "is \(kind)")
+        case .failure: throw SubtitleError(path: path, line: nil, message: "cannot open the file for reading")
         }
-        guard !isDirectory.boolValue else { throw SubtitleError(path: path, line: nil, message: "is a directory") }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw SubtitleError(path: path, line: nil, message: "cannot open the file for reading")
-        }
-        defer { try? handle.close() }
         let data: Data
         do {
-            data = try handle.read(upToCount: maximumFileSize + 1) ?? Data()
+            data = try file.read(upTo: maximumFileSize + 1)
         } catch {
             throw SubtitleError(path: path, line: nil, message: "cannot read the file (\(error.localizedDescription))")
         }

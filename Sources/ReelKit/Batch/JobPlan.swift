@@ -23,7 +23,11 @@ public struct JobPlan: Sendable {
 
     /// Reads a plan-shaped file into a mapping with its paths made absolute.
     public static func load(_ file: String) throws -> Node {
-        guard let data = FileManager.default.contents(atPath: file) else { throw Invalid(file: file, cause: "cannot read") }
+        // Opened without blocking and checked on the descriptor: a FIFO sidecar cannot hang the batch.
+        let data: Data
+        do {
+            data = try InputFile.open(file).readAll(limit: 64 << 20) { _ in "larger than 64 MiB: not a plan" }
+        } catch let e as MediaError { throw Invalid(file: file, cause: e.cause) }
         guard let text = String(data: data, encoding: .utf8) else { throw Invalid(file: file, cause: "not UTF-8 text") }
         let node: Node?
         do { node = try Yams.compose(yaml: text) } catch { throw Invalid(file: file, cause: "not valid YAML: \(error)") }

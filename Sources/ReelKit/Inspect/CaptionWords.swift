@@ -12,14 +12,12 @@ extension RenderOptions {
 
     /// A lexicon file's words. Missing: 66; not UTF-8 text or absurdly large: 65.
     static func readLexicon(_ path: String) throws -> [String] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+        let file: InputFile.Opened
+        do { file = try InputFile.open(path) } catch let e as MediaError where e.kind == .notFound && e.cause == "no such file" {
             throw MediaError(.notFound, path: path, "no such file (--lexicon)")
         }
-        guard let data = FileManager.default.contents(atPath: path) else { throw MediaError(.notFound, path: path, "cannot read the lexicon") }
         // A lexicon is names, one a line: 4 MiB is far more than any real one.
-        guard data.count <= 4 << 20 else { throw MediaError(.invalidInput, path: path, "lexicon larger than 4 MiB") }
-        var bytes = data
+        var bytes = try file.readAll(limit: 4 << 20) { _ in "lexicon larger than 4 MiB" }
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard let text = String(data: bytes, encoding: .utf8), !text.contains("\u{0}") else {
             throw MediaError(.invalidInput, path: path, "the lexicon is not UTF-8 text (one word a line)")
