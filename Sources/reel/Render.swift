@@ -107,27 +107,26 @@ struct RenderArguments: ParsableArguments {
     @Option(help: "Words captions never break inside (new names, products), one a line.") var lexicon: String?
     @Option(name: .customLong("caption-box"), help: "Box behind captions: #RRGGBBAA always (e.g. #00000099), auto (only where they lie over the screen, the default) or none.") var captionBox: String?
     @Flag(help: "Overwrite the output if it exists.") var force = false
-    @Option(parsing: .singleValue, help: "Raise a bound on the work a render takes: cue-length=2000, cues=50000, duration=14400 (s), picture=16384 (px), image-pixels=50000000. Repeatable.") var limit: [String] = []
+    @Option(parsing: .singleValue, help: "Raise a bound on the work a render takes: cue-length=2000, cues=50000, duration=14400 (s), picture=16384 (px), image-pixels=50000000, plan-bytes=1048576 (a plan's aliases may expand it 16 times), plan-aliases=64. Repeatable.") var limit: [String] = []
     @Option(name: .customLong("frame-hashes"), help: "Write the composed frames' checksums (framemd5 format) to this file.") var frameHashes: String?
     @Option(help: "Progress: 'json' prints one JSON event per line on stdout.") var progress: String?
     @Flag(name: .shortAndLong, help: "Print nothing but errors.") var quiet = false
     @Flag(help: "Show libav's own messages.") var verbose = false
-    @Option(name: .customLong("plan-max-bytes"), help: "Largest plan file accepted, in bytes (default 1048576; its aliases may expand it 16 times).") var planMaxBytes: Int?
-    @Option(name: .customLong("plan-max-aliases"), help: "Most YAML aliases (*name) a plan may use (default 64).") var planMaxAliases: Int?
+    @Option(name: .customLong("plan-max-bytes"), help: "Same as --limit plan-bytes=N (an older spelling).") var planMaxBytes: Int?
+    @Option(name: .customLong("plan-max-aliases"), help: "Same as --limit plan-aliases=N (an older spelling).") var planMaxAliases: Int?
 
-    /// The bounds a plan is checked against before it is decoded (flags override the defaults).
+    /// The bounds a plan is checked against before it is decoded: `--limit plan-bytes=N` and
+    /// `plan-aliases=N` (and their older spellings) are read before the plan, the other limits after.
     func planLimits() throws -> PlanLimits {
-        var limits = PlanLimits()
-        // Above 1 GiB the expansion budget (16 ×) would no longer fit the scan's arithmetic.
-        if let v = planMaxBytes {
-            guard (1...(1 << 30)).contains(v) else { throw MediaError(.usage, path: "", "--plan-max-bytes \(v): expected 1 to 1073741824") }
-            limits.maximumBytes = v
+        var limits = ResourceLimits()
+        do {
+            for l in limit { try limits.set(l) }
+            if let v = planMaxBytes { try limits.set("plan-bytes=\(v)", flag: "--plan-max-bytes \(v)") }
+            if let v = planMaxAliases { try limits.set("plan-aliases=\(v)", flag: "--plan-max-aliases \(v)") }
+        } catch let e as RenderFlags.Invalid {
+            throw MediaError(.usage, path: "", e.message)
         }
-        if let v = planMaxAliases {
-            guard (0...1_000_000).contains(v) else { throw MediaError(.usage, path: "", "--plan-max-aliases \(v): expected 0 to 1000000") }
-            limits.maximumAliases = v
-        }
-        return limits
+        return limits.plan
     }
 
     /// The options from the plan (if the input is one), then every flag given on top.

@@ -27,7 +27,7 @@ final class PlanLimitsTests: XCTestCase {
             let start = Date()
             let error = try XCTUnwrap(decodeError(Self.aliasBomb(asKey: asKey)))
             XCTAssertTrue(error.contains("73 aliases"), error)
-            XCTAssertTrue(error.contains("--plan-max-aliases"), error)
+            XCTAssertTrue(error.contains("--limit plan-aliases=N"), error)
             let raised = try XCTUnwrap(decodeError(Self.aliasBomb(asKey: asKey), limits: PlanLimits(maximumAliases: 1000)))
             XCTAssertTrue(raised.contains("expand it past 16777216 bytes"), raised)
             XCTAssertLessThan(Date().timeIntervalSince(start), 2, "refused before decoding")
@@ -58,7 +58,7 @@ final class PlanLimitsTests: XCTestCase {
     func testSizeBoundAndOverride() throws {
         let text = "source: rec.mp4\n# " + String(repeating: "padding ", count: 200) + "\n"
         let error = try XCTUnwrap(decodeError(text, limits: PlanLimits(maximumBytes: 1000)))
-        XCTAssertTrue(error.contains("over the limit of 1000 (--plan-max-bytes raises it)"), error)
+        XCTAssertTrue(error.contains("over the limit of 1000 (--limit plan-bytes=N raises it)"), error)
         XCTAssertNil(decodeError(text, limits: PlanLimits(maximumBytes: 2000)))
         // Through a file: refused from its size, before it is read.
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("reel-plan-\(UUID().uuidString).yaml")

@@ -56,13 +56,12 @@ public struct Plan: Decodable {
     /// Reads a plan; errors name the file and the key path.
     /// A file over `limits.maximumBytes` is refused before it is read.
     public static func read(path: String, limits: PlanLimits = PlanLimits()) throws -> Plan {
-        try InputFile.check(path)   // a FIFO, device or directory: refused before it is opened
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue,
-           size > limits.maximumBytes {
-            throw MediaError(.invalidInput, path: path,
-                             "plan is \(size) bytes, over the limit of \(limits.maximumBytes) (--plan-max-bytes raises it)")
+        let file = try InputFile.open(path)   // a FIFO, device or directory: refused, never blocks
+        let tooLarge = { (size: Int) in
+            "plan is \(size) bytes, over the limit of \(limits.maximumBytes) (--limit plan-bytes=N raises it)"
         }
-        guard let data = FileManager.default.contents(atPath: path) else { throw MediaError(.notFound, path: path, "no such file") }
+        if file.size > limits.maximumBytes { throw MediaError(.invalidInput, path: path, tooLarge(file.size)) }
+        let data = try file.readAll(limit: limits.maximumBytes, tooLarge: tooLarge)
         return try decode(data, path: path, limits: limits)
     }
 

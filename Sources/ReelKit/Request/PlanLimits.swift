@@ -6,9 +6,9 @@ import Foundation
 /// hours; a deep `[[[[…` nesting recurses once per level. Real plans are a few kilobytes,
 /// use an anchor or two and nest four levels deep.
 public struct PlanLimits: Sendable, Equatable {
-    /// Largest plan file, in bytes (`--plan-max-bytes`).
+    /// Largest plan file, in bytes (`--limit plan-bytes=N`, or `--plan-max-bytes`).
     public var maximumBytes: Int
-    /// Most aliases (`*name`) in a plan (`--plan-max-aliases`).
+    /// Most aliases (`*name`) in a plan (`--limit plan-aliases=N`, or `--plan-max-aliases`).
     public var maximumAliases: Int
 
     public init(maximumBytes: Int = 1 << 20, maximumAliases: Int = 64) {
@@ -25,14 +25,14 @@ public struct PlanLimits: Sendable, Equatable {
     /// Throws a `PlanError` naming the bound that `data` exceeds.
     public func check(_ data: Data) throws {
         guard data.count <= maximumBytes else {
-            throw PlanError(description: "plan is \(data.count) bytes, over the limit of \(maximumBytes) (--plan-max-bytes raises it)")
+            throw PlanError(description: "plan is \(data.count) bytes, over the limit of \(maximumBytes) (--limit plan-bytes=N raises it)")
         }
         let scan = PlanAliasScan(data, budget: maximumBytes * Self.expansionFactor)
         guard scan.aliases <= maximumAliases else {
-            throw PlanError(description: "plan has \(scan.aliases) aliases (*name), over the limit of \(maximumAliases) (--plan-max-aliases raises it)")
+            throw PlanError(description: "plan has \(scan.aliases) aliases (*name), over the limit of \(maximumAliases) (--limit plan-aliases=N raises it)")
         }
         guard scan.expandedBytes <= maximumBytes * Self.expansionFactor else {
-            throw PlanError(description: "plan's aliases expand it past \(maximumBytes * Self.expansionFactor) bytes (\(Self.expansionFactor) × --plan-max-bytes)")
+            throw PlanError(description: "plan's aliases expand it past \(maximumBytes * Self.expansionFactor) bytes (\(Self.expansionFactor) × --limit plan-bytes)")
         }
         guard scan.flowDepth <= Self.maximumFlowDepth else {
             throw PlanError(description: "plan nests brackets more than \(Self.maximumFlowDepth) levels deep")

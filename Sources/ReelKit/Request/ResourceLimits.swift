@@ -16,22 +16,36 @@ public struct ResourceLimits: Sendable, Equatable {
     /// Pixels of a decoded image (sticker, still presenter): a PNG/GIF bomb is refused unopened.
     public var imagePixels = 50_000_000
 
+    /// Size and alias bounds of a plan file, checked before it is decoded.
+    public var plan = PlanLimits()
+
     public init() {}
 
-    static let names = ["cue-length", "cues", "duration", "picture", "image-pixels"]
+    static let names = ["cue-length", "cues", "duration", "picture", "image-pixels", "plan-bytes", "plan-aliases"]
 
-    /// Applies `NAME=VALUE` (a positive number).
-    public mutating func set(_ assignment: String) throws {
+    /// Applies `NAME=VALUE` (a positive number; `plan-aliases` may be 0). `flag`: how the user
+    /// wrote it, for the error (an older spelling such as `--plan-max-bytes N`).
+    public mutating func set(_ assignment: String, flag: String? = nil) throws {
+        let given = flag ?? "--limit \(assignment)"
         let kv = assignment.split(separator: "=", maxSplits: 1).map(String.init)
-        guard kv.count == 2, let v = Double(kv[1]), v.isFinite, v >= 1, v <= 1e12 else {
-            throw RenderFlags.Invalid(message: "--limit \(assignment): expected NAME=VALUE, a positive number, with NAME one of \(Self.names.joined(separator: ", "))")
+        let expected = "\(given): expected NAME=VALUE, a positive number, with NAME one of \(Self.names.joined(separator: ", "))"
+        guard kv.count == 2, let v = Double(kv[1]), v.isFinite, v.magnitude <= 1e12 else { throw RenderFlags.Invalid(message: expected) }
+        func whole(_ range: ClosedRange<Int>) throws -> Int {
+            guard v.rounded() == v, range.contains(Int(v)) else {
+                throw RenderFlags.Invalid(message: "\(given): expected \(kv[0])=N with N from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return Int(v)
         }
+        if v < 1, !kv[0].hasPrefix("plan-") { throw RenderFlags.Invalid(message: expected) }
         switch kv[0] {
         case "cue-length": cueLength = Int(v)
         case "cues": cues = Int(v)
         case "duration": duration = v
         case "picture": picture = Int(v)
         case "image-pixels": imagePixels = Int(v)
+        // Above 1 GiB the expansion budget (16 ×) would no longer fit the scan's arithmetic.
+        case "plan-bytes": plan.maximumBytes = try whole(1...(1 << 30))
+        case "plan-aliases": plan.maximumAliases = try whole(0...1_000_000)
         default: throw RenderFlags.Invalid(message: "--limit \(kv[0]): unknown limit (\(Self.names.joined(separator: ", ")))")
         }
     }
