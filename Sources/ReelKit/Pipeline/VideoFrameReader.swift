@@ -20,7 +20,7 @@ final class VideoFrameReader {
     private var upcoming: (frame: Frame, time: Double)?
     private var atStart = true
     private var ended = false
-    private var badPackets = 0
+    private var damage = DecodeDamage()
     private(set) var isStill = false
 
     init(path: String, stream: StreamInfo, fps: Int, threads: Int) throws {
@@ -106,10 +106,9 @@ final class VideoFrameReader {
                 ended = true
                 continue
             }
-            do { decoded = try decoder.decode(packet) } catch {
-                // One damaged packet is concealed, not fatal.
-                badPackets += 1
-                if badPackets > 50 { throw error }
+            do { decoded = try decoder.decode(packet); damage.decoded() } catch {
+                // Damage is concealed, not fatal, unless there is much of it (DecodeDamage).
+                try damage.failed(packet, error)
             }
         }
     }
