@@ -31,15 +31,8 @@ final class VideoFrameReader {
         guard let index = demuxer.bestStream(.video) else { throw MediaError(.invalidInput, path: path, "no video stream") }
         // libavcodec's native VP8/VP9 decoders drop the alpha layer WebM keeps beside the
         // picture; libvpx's decoders return it (yuva420p).
-        var preferred: String? = nil
-        if demuxer.tag("alpha_mode", stream: index) == "1" {
-            switch demuxer.codecName(of: index) {
-            case "vp9": preferred = "libvpx-vp9"
-            case "vp8": preferred = "libvpx"
-            default: break
-            }
-        }
-        decoder = try Decoder(demuxer, stream: index, threads: threads, preferredDecoder: preferred)
+        decoder = try Decoder(demuxer, stream: index, threads: threads,
+                              preferredDecoder: try AlphaLayer.decoder(path: path, stream: index))
         demuxer.keepOnly([index])
         timeBase = decoder.timeBase
         origin = demuxer.startTime(of: index)
