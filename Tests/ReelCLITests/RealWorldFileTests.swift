@@ -216,6 +216,93 @@ final class RealWorldFileTests: ReelTestCase {
         }
     }
 
+    /// Rewrites a WebM as other muxers write it (Scripts/webm-rewrite: EBML in, EBML out).
+    func rewriteWebM(_ input: URL, _ output: URL, _ options: [String]) throws {
+        guard let python = Paths.which("python3") else { throw TestFailure("python3 not on PATH") }
+        let script = Paths.repoRoot.appendingPathComponent("Scripts/webm-rewrite")
+        let r = try runProcess(python, [script.path, input.path, output.path] + options)
+        guard r.exitCode == 0 else { throw TestFailure("webm-rewrite: \(r.summary)") }
+    }
+
+    /// The frames ffmpeg's libvpx decoder gets from a file (it carries on after errors):
+    /// (pts in seconds, grey level of the opaque half).
+    func libvpxFrames(_ input: URL, decoder: String) throws -> [(time: Double, grey: Double)] {
+        let (_, ffmpeg) = try Tools.requireFFmpeg()
+        let r = try runProcess(ffmpeg, ["-nostdin", "-v", "info", "-max_error_rate", "1", "-c:v", decoder, "-i", input.path, "-vf", "crop=8:8:36:56,showinfo,format=gray",
+                                        "-fps_mode", "passthrough", "-f", "rawvideo", "-"])
+        guard r.exitCode == 0 else { throw TestFailure("ffmpeg -c:v \(decoder): \(r.summary)") }
+        let times = r.stderrString.split(separator: "\n").compactMap { line -> Double? in
+            guard line.contains("Parsed_showinfo"), let at = line.range(of: "pts_time:") else { return nil }
+            return Double(line[at.upperBound...].prefix { !$0.isWhitespace })
+        }
+        let bytes = [UInt8](r.stdout)
+        guard bytes.count == times.count * 64 else { throw TestFailure("ffmpeg: \(bytes.count) bytes for \(times.count) frames") }
+        return times.indices.map { i in (times[i], Double(bytes[i * 64 ..< i * 64 + 64].reduce(0) { $0 + Int($1) }) / 64) }
+    }
+
+    /// WebM alpha as other muxers and tools write it: a browser recording trimmed in the
+    /// middle of a long GOP (first 79 packets before a keyframe), a lost packet (libvpx then
+    /// refuses every packet up to the next keyframe: "Keyframe / intra-only frame required to
+    /// reset decoder state", which reel counted as 75 damaged packets and gave up on), alpha
+    /// only on the blocks with no `alpha_mode` in the track header, and alpha starting on a
+    /// non-key block. ffmpeg's libvpx decoders carry on through all of them; so must reel, showing
+    /// the frames ffmpeg shows. The opaque half's grey level is 30 + 2 × frame number.
+    func testAlphaWebMsFromOtherMuxers() throws {
+        let background = file("blue.mp4")
+        try ffmpeg(["-f", "lavfi", "-i", "color=0x2040c0:s=320x180:r=30:d=3", "-c:v", "libx264", "-pix_fmt", "yuv420p", background.path])
+        for (codec, decoder, encoder) in [("vp9", "libvpx-vp9", ["-c:v", "libvpx-vp9"]), ("vp8", "libvpx", ["-c:v", "libvpx", "-auto-alt-ref", "0"])] {
+            let made = file("\(codec).webm")
+            try ffmpeg(["-f", "lavfi", "-i", "color=black:s=160x120:r=30:d=3,format=rgba,geq=r='30+2*N':g='30+2*N':b='30+2*N':a='if(lt(X,W/2),255,0)'",
+                        "-pix_fmt", "yuva420p"] + encoder + ["-g", "80", "-deadline", "realtime", "-cpu-used", "8", made.path])
+            // (name, rewrite, time from which the decoded frames have alpha: before the alpha
+            // decoder's first keyframe libvpx returns the colour frames alone, opaque)
+            let variants: [(String, [String], Double)] = [
+                ("trimmed", ["--start-at", "1", "--live"], 0),
+                ("lost-packet", ["--damage", "5", "--live"], 0),
+                ("no-alpha-mode", ["--no-alpha-mode"], 0),
+                ("alpha-late", ["--no-alpha-mode", "--drop-alpha", "0:3"], 80.0 / 30),
+            ]
+            for (name, options, alphaFrom) in variants {
+                let input = file("\(codec)-\(name).webm")
+                try rewriteWebM(made, input, options)
+                let expected = try libvpxFrames(input, decoder: decoder)
+                XCTAssertGreaterThan(expected.count, 5, "\(codec) \(name): ffmpeg decodes it")
+                if name.contains("alpha") {
+                    let tags = try ffprobeJSON(input, ["-show_entries", "stream_tags=alpha_mode"])
+                    XCTAssertNil(((tags["streams"] as? [[String: Any]])?.first?["tags"] as? [String: Any])?["alpha_mode"], "\(codec): no alpha_mode")
+                    XCTAssertTrue(try reel(["probe", input.path]).stdoutString.contains("alpha"), "\(codec): probe finds the alpha on the blocks")
+                } else {
+                    // reel hash: the same frames as ffmpeg's framemd5 (native decoder, colour only).
+                    let (_, ffmpegURL) = try Tools.requireFFmpeg()
+                    let reference = try runProcess(ffmpegURL, ["-v", "quiet", "-i", input.path, "-map", "0:v", "-f", "framemd5", "-"])
+                    let hash = try reel(["hash", input.path])
+                    XCTAssertEqual(hash.exitCode, 0, hash.summary)
+                    func md5s(_ text: String) -> [Substring] { text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: ",").last ?? "" } }
+                    XCTAssertEqual(md5s(hash.stdoutString), md5s(reference.stdoutString), "\(codec) \(name): reel hash vs framemd5")
+                }
+                let start = Double((try ffprobeJSON(input, ["-show_entries", "stream=start_time"])["streams"] as? [[String: Any]])?.first?["start_time"] as? String ?? "0") ?? 0
+                let out = file("\(codec)-\(name).mp4")
+                let r = try reel(["render", "--background", "#000000", background.path, "-o", out.path, "--keep-black-start",
+                                  "--presenter", input.path, "--layout", "pip", "--presenter-scale", "0.5", "--presenter-anchor", "center",
+                                  "--size", "360x640"])
+                XCTAssertEqual(r.exitCode, 0, "\(codec) \(name): \(r.summary)")
+                guard r.exitCode == 0 else { continue }
+                for t in [0.5, 2.0, 2.9] {
+                    // The frame ffmpeg shows at t (the first one before it begins), as the presenter's clock picks it.
+                    let shown = expected.last { $0.time - start <= t + 0.5 / 30 } ?? expected[0]
+                    let f = try decodeRGB709(out, width: 360, height: 640, seek: t)
+                    let opaque = f.average(180 - 45, 320, radius: 3), clear = f.average(180 + 45, 320, radius: 3)
+                    XCTAssertTrue(opaque.allSatisfy { abs($0 - shown.grey) < 8 }, "\(codec) \(name) at \(t): opaque half \(fmt(opaque)), ffmpeg's frame \(shown)")
+                    if shown.time - start >= alphaFrom - 0.001 {
+                        XCTAssertTrue(clear[2] > 150 && clear[0] < 90, "\(codec) \(name) at \(t): transparent half shows the blue recording, \(fmt(clear))")
+                    } else {
+                        XCTAssertTrue(clear.allSatisfy { abs($0 - shown.grey) < 8 }, "\(codec) \(name) at \(t): a frame without alpha is opaque, \(fmt(clear))")
+                    }
+                }
+            }
+        }
+    }
+
     // MARK: - 13: a codec libavcodec does not know
 
     /// An MP4 whose sample entry says 'zq42' (ffprobe: codec_name=unknown, tag zq42): the
