@@ -454,6 +454,30 @@ final class RealWorldFileTests: ReelTestCase {
         try assertRefusal(["render", input.path, "-o", file("x.mp4").path, "--deinterlace", "maybe"], exit: 64, mentions: "--deinterlace")
     }
 
+    /// An interlaced presenter (the same woven pan) is deinterlaced too: the presenter's box
+    /// in the render has about the combing of a progressive copy of the pan, not the combs.
+    func testInterlacedPresenterIsDeinterlaced() throws {
+        let pan = "testsrc=s=640x240:r=50:d=1.5,crop=320:240:'mod(t*400\\,320)':0"
+        let interlaced = file("presenter-interlaced.mp4"), progressive = file("presenter-progressive.mp4")
+        try ffmpeg(["-f", "lavfi", "-i", pan, "-vf", "interlace=scan=tff,setfield=tff", "-c:v", "libx264", "-flags", "+ilme+ildct",
+                    "-field_order", "tt", "-pix_fmt", "yuv420p", interlaced.path])
+        try ffmpeg(["-f", "lavfi", "-i", pan, "-vf", "fps=25", "-c:v", "libx264", "-pix_fmt", "yuv420p", progressive.path])
+        XCTAssertEqual(try MediaInfo(interlaced).video?.str("field_order"), "tt")
+        let background = file("grey.mp4")
+        try ffmpeg(["-f", "lavfi", "-i", "color=gray:s=320x180:r=30:d=1.5", "-c:v", "libx264", "-pix_fmt", "yuv420p", background.path])
+        var comb: [String: Double] = [:]
+        for (name, presenter) in [("interlaced", interlaced), ("progressive", progressive)] {
+            let out = file("\(name).mp4")
+            let r = try reel(["render", background.path, "-o", out.path, "--presenter", presenter.path, "--layout", "pip",
+                              "--presenter-scale", "1", "--presenter-anchor", "center", "--size", "720x1280", "--keep-black-start"])
+            XCTAssertEqual(r.exitCode, 0, r.summary)
+            guard r.exitCode == 0 else { return }
+            // The middle of the presenter's box (centred on the canvas).
+            comb[name] = combing(try decodeFrame(out, pixFmt: "gray", filter: "crop=240:160:240:560", width: 240, height: 160, seek: 1))
+        }
+        XCTAssertLessThan(comb["interlaced"]!, comb["progressive"]! * 1.5 + 0.5, "an interlaced presenter is combed: \(comb)")
+    }
+
     // MARK: - 12: framemd5-exact `reel hash`
 
     /// The whole text of `reel hash X` equals `ffmpeg -i X -map 0:v -f framemd5 -` (and
