@@ -17,7 +17,12 @@ public struct DecodeDamage: Sendable {
 
     /// `packet` failed to decode with `error`: throws it when the damage is too much.
     public mutating func failed(_ packet: Packet?, _ error: Error) throws {
-        if open, !(packet?.isKeyframe ?? true) { return }
+        try failed(keyframe: packet?.isKeyframe ?? true, error)
+    }
+
+    /// A packet failed; `keyframe` says whether it was one (the end of stream counts as one).
+    public mutating func failed(keyframe: Bool, _ error: Error) throws {
+        if open, !keyframe { return }
         open = true
         incidents += 1
         if incidents > Self.limit { throw error }
