@@ -126,16 +126,24 @@ public final class Demuxer: @unchecked Sendable {
     }
 
     /// Time in seconds of the first keyframe packet of `stream` from here (nil: none within
-    /// a few thousand packets, or the end).
+    /// a few thousand packets, or the end). A keyframe with a pts is preferred: when an
+    /// MPEG-PS seek lands inside a picture, the parser gives the PES's pts to that picture's
+    /// tail and the next whole picture has only a dts, a frame early (decoded, it is labelled
+    /// a frame late, and a one-frame range got nothing). Streams without pts use the dts.
     private func firstKeyframeTime(stream: Int) throws -> Double? {
+        let tb = av_q2d(self.stream(stream).pointee.time_base)
+        var byDts: Double?
+        var afterDts = 0
         for _ in 0..<5000 {
-            guard let packet = try readPacket() else { return nil }
+            guard let packet = try readPacket() else { return byDts }
             let p = packet.pointer.pointee
-            guard Int(p.stream_index) == stream, (p.flags & AV_PKT_FLAG_KEY) != 0 else { continue }
-            let t = p.pts != NOPTS ? p.pts : p.dts
-            if t != NOPTS { return Double(t) * av_q2d(self.stream(stream).pointee.time_base) }
+            guard Int(p.stream_index) == stream else { continue }
+            if byDts != nil { afterDts += 1; if afterDts > 64 { return byDts } }
+            guard (p.flags & AV_PKT_FLAG_KEY) != 0 else { continue }
+            if p.pts != NOPTS { return Double(p.pts) * tb }
+            if byDts == nil, p.dts != NOPTS { byDts = Double(p.dts) * tb }
         }
-        return nil
+        return byDts
     }
 
     /// Seek so that the next packets start at or before `seconds` (a keyframe).

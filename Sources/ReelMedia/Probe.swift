@@ -24,6 +24,10 @@ public enum Probe {
             }
         }
         if let v = demuxer.bestStream(.video) {
+            if let k = info.streams.firstIndex(where: { $0.index == v }), info.streams[k].hasAlpha != true,
+               try AlphaLayer.decoder(path: path, stream: v) != nil {
+                info.streams[k].hasAlpha = true   // alpha on the blocks, no alpha_mode flag
+            }
             let deltas = try packetIntervals(demuxer, stream: v, limit: scanPackets)
             if let k = info.streams.firstIndex(where: { $0.index == v }) {
                 info.streams[k].isVariableFrameRate = isVariable(deltas)

@@ -177,10 +177,7 @@ struct RenderArguments: ParsableArguments {
             if let v = hookZoom { o.hookZoom = try NumberRange.check(v, "--hook-zoom", NumberRange.hookZoom) }
             if noHookFlash { o.hookFlash = false }
             if keepBlackStart { o.keepLeadingBlank = true }
-            if let v = deinterlace {
-                guard let mode = DeinterlaceMode(rawValue: v) else { throw RenderFlags.Invalid(message: "--deinterlace \(v): expected auto, on or off") }
-                o.deinterlace = mode
-            }
+            if let v = deinterlace { o.deinterlace = try RenderFlags.deinterlace(v) }
             if let v = voice { o.voice = v }
             if let v = voiceStart { o.voiceStart = try NumberRange.check(v, "--voice-start", NumberRange.seconds) }
             if let v = screenAudio {

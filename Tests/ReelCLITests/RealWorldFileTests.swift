@@ -216,6 +216,93 @@ final class RealWorldFileTests: ReelTestCase {
         }
     }
 
+    /// Rewrites a WebM as other muxers write it (Scripts/webm-rewrite: EBML in, EBML out).
+    func rewriteWebM(_ input: URL, _ output: URL, _ options: [String]) throws {
+        guard let python = Paths.which("python3") else { throw TestFailure("python3 not on PATH") }
+        let script = Paths.repoRoot.appendingPathComponent("Scripts/webm-rewrite")
+        let r = try runProcess(python, [script.path, input.path, output.path] + options)
+        guard r.exitCode == 0 else { throw TestFailure("webm-rewrite: \(r.summary)") }
+    }
+
+    /// The frames ffmpeg's libvpx decoder gets from a file (it carries on after errors):
+    /// (pts in seconds, grey level of the opaque half).
+    func libvpxFrames(_ input: URL, decoder: String) throws -> [(time: Double, grey: Double)] {
+        let (_, ffmpeg) = try Tools.requireFFmpeg()
+        let r = try runProcess(ffmpeg, ["-nostdin", "-v", "info", "-max_error_rate", "1", "-c:v", decoder, "-i", input.path, "-vf", "crop=8:8:36:56,showinfo,format=gray",
+                                        "-fps_mode", "passthrough", "-f", "rawvideo", "-"])
+        guard r.exitCode == 0 else { throw TestFailure("ffmpeg -c:v \(decoder): \(r.summary)") }
+        let times = r.stderrString.split(separator: "\n").compactMap { line -> Double? in
+            guard line.contains("Parsed_showinfo"), let at = line.range(of: "pts_time:") else { return nil }
+            return Double(line[at.upperBound...].prefix { !$0.isWhitespace })
+        }
+        let bytes = [UInt8](r.stdout)
+        guard bytes.count == times.count * 64 else { throw TestFailure("ffmpeg: \(bytes.count) bytes for \(times.count) frames") }
+        return times.indices.map { i in (times[i], Double(bytes[i * 64 ..< i * 64 + 64].reduce(0) { $0 + Int($1) }) / 64) }
+    }
+
+    /// WebM alpha as other muxers and tools write it: a browser recording trimmed in the
+    /// middle of a long GOP (first 79 packets before a keyframe), a lost packet (libvpx then
+    /// refuses every packet up to the next keyframe: "Keyframe / intra-only frame required to
+    /// reset decoder state", which reel counted as 75 damaged packets and gave up on), alpha
+    /// only on the blocks with no `alpha_mode` in the track header, and alpha starting on a
+    /// non-key block. ffmpeg's libvpx decoders carry on through all of them; so must reel, showing
+    /// the frames ffmpeg shows. The opaque half's grey level is 30 + 2 × frame number.
+    func testAlphaWebMsFromOtherMuxers() throws {
+        let background = file("blue.mp4")
+        try ffmpeg(["-f", "lavfi", "-i", "color=0x2040c0:s=320x180:r=30:d=3", "-c:v", "libx264", "-pix_fmt", "yuv420p", background.path])
+        for (codec, decoder, encoder) in [("vp9", "libvpx-vp9", ["-c:v", "libvpx-vp9"]), ("vp8", "libvpx", ["-c:v", "libvpx", "-auto-alt-ref", "0"])] {
+            let made = file("\(codec).webm")
+            try ffmpeg(["-f", "lavfi", "-i", "color=black:s=160x120:r=30:d=3,format=rgba,geq=r='30+2*N':g='30+2*N':b='30+2*N':a='if(lt(X,W/2),255,0)'",
+                        "-pix_fmt", "yuva420p"] + encoder + ["-g", "80", "-deadline", "realtime", "-cpu-used", "8", made.path])
+            // (name, rewrite, time from which the decoded frames have alpha: before the alpha
+            // decoder's first keyframe libvpx returns the colour frames alone, opaque)
+            let variants: [(String, [String], Double)] = [
+                ("trimmed", ["--start-at", "1", "--live"], 0),
+                ("lost-packet", ["--damage", "5", "--live"], 0),
+                ("no-alpha-mode", ["--no-alpha-mode"], 0),
+                ("alpha-late", ["--no-alpha-mode", "--drop-alpha", "0:3"], 80.0 / 30),
+            ]
+            for (name, options, alphaFrom) in variants {
+                let input = file("\(codec)-\(name).webm")
+                try rewriteWebM(made, input, options)
+                let expected = try libvpxFrames(input, decoder: decoder)
+                XCTAssertGreaterThan(expected.count, 5, "\(codec) \(name): ffmpeg decodes it")
+                if name.contains("alpha") {
+                    let tags = try ffprobeJSON(input, ["-show_entries", "stream_tags=alpha_mode"])
+                    XCTAssertNil(((tags["streams"] as? [[String: Any]])?.first?["tags"] as? [String: Any])?["alpha_mode"], "\(codec): no alpha_mode")
+                    XCTAssertTrue(try reel(["probe", input.path]).stdoutString.contains("alpha"), "\(codec): probe finds the alpha on the blocks")
+                } else {
+                    // reel hash: the same frames as ffmpeg's framemd5 (native decoder, colour only).
+                    let (_, ffmpegURL) = try Tools.requireFFmpeg()
+                    let reference = try runProcess(ffmpegURL, ["-v", "quiet", "-i", input.path, "-map", "0:v", "-f", "framemd5", "-"])
+                    let hash = try reel(["hash", input.path])
+                    XCTAssertEqual(hash.exitCode, 0, hash.summary)
+                    func md5s(_ text: String) -> [Substring] { text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: ",").last ?? "" } }
+                    XCTAssertEqual(md5s(hash.stdoutString), md5s(reference.stdoutString), "\(codec) \(name): reel hash vs framemd5")
+                }
+                let start = Double((try ffprobeJSON(input, ["-show_entries", "stream=start_time"])["streams"] as? [[String: Any]])?.first?["start_time"] as? String ?? "0") ?? 0
+                let out = file("\(codec)-\(name).mp4")
+                let r = try reel(["render", "--background", "#000000", background.path, "-o", out.path, "--keep-black-start",
+                                  "--presenter", input.path, "--layout", "pip", "--presenter-scale", "0.5", "--presenter-anchor", "center",
+                                  "--size", "360x640"])
+                XCTAssertEqual(r.exitCode, 0, "\(codec) \(name): \(r.summary)")
+                guard r.exitCode == 0 else { continue }
+                for t in [0.5, 2.0, 2.9] {
+                    // The frame ffmpeg shows at t (the first one before it begins), as the presenter's clock picks it.
+                    let shown = expected.last { $0.time - start <= t + 0.5 / 30 } ?? expected[0]
+                    let f = try decodeRGB709(out, width: 360, height: 640, seek: t)
+                    let opaque = f.average(180 - 45, 320, radius: 3), clear = f.average(180 + 45, 320, radius: 3)
+                    XCTAssertTrue(opaque.allSatisfy { abs($0 - shown.grey) < 8 }, "\(codec) \(name) at \(t): opaque half \(fmt(opaque)), ffmpeg's frame \(shown)")
+                    if shown.time - start >= alphaFrom - 0.001 {
+                        XCTAssertTrue(clear[2] > 150 && clear[0] < 90, "\(codec) \(name) at \(t): transparent half shows the blue recording, \(fmt(clear))")
+                    } else {
+                        XCTAssertTrue(clear.allSatisfy { abs($0 - shown.grey) < 8 }, "\(codec) \(name) at \(t): a frame without alpha is opaque, \(fmt(clear))")
+                    }
+                }
+            }
+        }
+    }
+
     // MARK: - 13: a codec libavcodec does not know
 
     /// An MP4 whose sample entry says 'zq42' (ffprobe: codec_name=unknown, tag zq42): the
@@ -269,9 +356,11 @@ final class RealWorldFileTests: ReelTestCase {
         try ffmpeg(ramp + ["-f", "lavfi", "-i", "sine=d=4", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", ts.path])
         try ffmpeg(ramp + ["-f", "lavfi", "-i", "sine=d=4", "-c:v", "mpeg2video", "-q:v", "2", "-pix_fmt", "yuv420p", "-c:a", "mp2", "-f", "vob", ps.path])
         for input in [ts, ps] {
-            // Known gap (see the issue-15 note): in this MPEG-PS, a preview at 2.5 s shows the
-            // picture 2 frames early (the parser's timestamps after a seek); 1.5 s is exact.
-            for t in input == ts ? [1.5, 2.5] : [1.5] {
+            // MPEG-PS: after a seek that lands inside a picture, libavformat's parser labels the
+            // pictures that follow a frame late or early (see the issue-15 note): at 2.49 s the
+            // check once took an unlabelled keyframe for the target and the preview failed with
+            // "no decodable video frames"; it now renders, within one frame of ffmpeg's.
+            for t in input == ts ? [1.5, 2.5, 3.0] : [1.0, 1.5, 2.45, 2.49, 2.5, 3.0] {
                 let png = file("\(input.lastPathComponent)-\(t).png")
                 let r = try reel(["preview", input.path, "--at", String(t), "-o", png.path])
                 XCTAssertEqual(r.exitCode, 0, r.summary)
@@ -280,7 +369,8 @@ final class RealWorldFileTests: ReelTestCase {
                 // Frame n = T × 30 of the file, picked by ffmpeg's decode order (its -ss is no help in TS).
                 let n = Int(t * 30)
                 let expected = try decodeFrame(input, pixFmt: "gray", filter: "select=eq(n\\,\(n))", width: 320, height: 240).average(160, 120)[0]
-                XCTAssertEqual(got, expected, accuracy: 3, "\(input.lastPathComponent) at \(t)")
+                // One frame is 2 grey levels (16 + 2n), plus up to 3 for the conversions.
+                XCTAssertEqual(got, expected, accuracy: input == ts ? 3 : 5.5, "\(input.lastPathComponent) at \(t)")
             }
             let out = file("\(input.lastPathComponent).mp4")
             let r = try reel(["render", input.path, "--trim", "1.5:3", "-o", out.path, "--size", "360x640"])
@@ -362,6 +452,30 @@ final class RealWorldFileTests: ReelTestCase {
                            "--trim", ":0.3", "--size", "360x640"])
         XCTAssertEqual(on.exitCode, 0, on.summary)
         try assertRefusal(["render", input.path, "-o", file("x.mp4").path, "--deinterlace", "maybe"], exit: 64, mentions: "--deinterlace")
+    }
+
+    /// An interlaced presenter (the same woven pan) is deinterlaced too: the presenter's box
+    /// in the render has about the combing of a progressive copy of the pan, not the combs.
+    func testInterlacedPresenterIsDeinterlaced() throws {
+        let pan = "testsrc=s=640x240:r=50:d=1.5,crop=320:240:'mod(t*400\\,320)':0"
+        let interlaced = file("presenter-interlaced.mp4"), progressive = file("presenter-progressive.mp4")
+        try ffmpeg(["-f", "lavfi", "-i", pan, "-vf", "interlace=scan=tff,setfield=tff", "-c:v", "libx264", "-flags", "+ilme+ildct",
+                    "-field_order", "tt", "-pix_fmt", "yuv420p", interlaced.path])
+        try ffmpeg(["-f", "lavfi", "-i", pan, "-vf", "fps=25", "-c:v", "libx264", "-pix_fmt", "yuv420p", progressive.path])
+        XCTAssertEqual(try MediaInfo(interlaced).video?.str("field_order"), "tt")
+        let background = file("grey.mp4")
+        try ffmpeg(["-f", "lavfi", "-i", "color=gray:s=320x180:r=30:d=1.5", "-c:v", "libx264", "-pix_fmt", "yuv420p", background.path])
+        var comb: [String: Double] = [:]
+        for (name, presenter) in [("interlaced", interlaced), ("progressive", progressive)] {
+            let out = file("\(name).mp4")
+            let r = try reel(["render", background.path, "-o", out.path, "--presenter", presenter.path, "--layout", "pip",
+                              "--presenter-scale", "1", "--presenter-anchor", "center", "--size", "720x1280", "--keep-black-start"])
+            XCTAssertEqual(r.exitCode, 0, r.summary)
+            guard r.exitCode == 0 else { return }
+            // The middle of the presenter's box (centred on the canvas).
+            comb[name] = combing(try decodeFrame(out, pixFmt: "gray", filter: "crop=240:160:240:560", width: 240, height: 160, seek: 1))
+        }
+        XCTAssertLessThan(comb["interlaced"]!, comb["progressive"]! * 1.5 + 0.5, "an interlaced presenter is combed: \(comb)")
     }
 
     // MARK: - 12: framemd5-exact `reel hash`

@@ -91,6 +91,18 @@ final class PlanTests: XCTestCase {
         XCTAssertEqual(o.hook, .range(start: 3, duration: 2))
     }
 
+    /// The issue-15 flags have plan keys: `keep_black_start` and `deinterlace`.
+    func testCoverAndDeinterlaceKeys() throws {
+        let o = try options("source: rec.mp4\nkeep_black_start: true\ndeinterlace: off\n")
+        XCTAssertTrue(o.keepLeadingBlank)
+        XCTAssertEqual(o.deinterlace, .off)
+        let d = try options("source: rec.mp4\n")
+        XCTAssertFalse(d.keepLeadingBlank)
+        XCTAssertEqual(d.deinterlace, .auto)
+        XCTAssertTrue(error("deinterlace: maybe\n").contains("deinterlace maybe: expected auto, on or off"), error("deinterlace: maybe\n"))
+        XCTAssertTrue(error("keep_black_start: sometimes\n").contains("keep_black_start: expected true or false"), error("keep_black_start: sometimes\n"))
+    }
+
     func testErrorsNameTheKeyPath() {
         XCTAssertTrue(error("source: a.mp4\ncolour: red\n").contains("colour: unknown key"), error("source: a.mp4\ncolour: red\n"))
         XCTAssertTrue(error("presenter: {file: a.webm, maks: circle}\n").contains("presenter.maks: unknown key"))

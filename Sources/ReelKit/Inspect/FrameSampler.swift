@@ -34,7 +34,7 @@ final class FrameSampler {
     /// Nothing has been looked at since the last seek.
     private var justSeeked = false
     private var endReached = false
-    private var damagedPackets = 0
+    private var damage = DecodeDamage()
 
     init(path: String, stream: Int, duration: Double?) throws {
         demuxer = try Demuxer(path: path)
@@ -95,10 +95,9 @@ final class FrameSampler {
             let time = packet.pts.map { Double($0) * decoder.timeBase.value - origin }
             decoder.skipsNonReferenceFrames = time.map { $0 < limit - 0.001 } ?? false
             let frames: [Frame]
-            do { frames = try decoder.decode(packet) } catch {
-                // One damaged packet is not a reason to fail; libav conceals it (as in render).
-                damagedPackets += 1
-                if damagedPackets > 50 { throw error }
+            do { frames = try decoder.decode(packet); damage.decoded() } catch {
+                // Damage is not a reason to fail; libav conceals it (as in render, DecodeDamage).
+                try damage.failed(packet, error)
                 continue
             }
             if frames.isEmpty { continue }

@@ -76,8 +76,14 @@ public enum MediaHasher {
                                           size: bytes.count, md5: FrameHasher.md5(bytes)))
             }
         }
+        var damage = DecodeDamage()
         while let packet = try demuxer.readPacket() {
-            if packet.streamIndex == v { try addVideo(try video.decode(packet)) }
+            if packet.streamIndex == v {
+                // As ffmpeg's framemd5: a packet that does not decode has no line (DecodeDamage).
+                let frames: [Frame]
+                do { frames = try video.decode(packet); damage.decoded() } catch { try damage.failed(packet, error); continue }
+                try addVideo(frames)
+            }
             else if let audio, packet.streamIndex == audio.streamIndex { try addAudio(try audio.decode(packet), audio) }
         }
         try addVideo(try video.decode(nil))

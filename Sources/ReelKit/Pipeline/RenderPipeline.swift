@@ -359,7 +359,7 @@ public final class RenderPipeline: @unchecked Sendable {
         let nominalFrame = 1.0 / max(1.0, (demuxer.averageFrameRate(of: videoDecoder.streamIndex) ?? 30))
         var lastVideoEnd = 0.0
         var decodedAny = false
-        var badPackets = 0
+        var damage = DecodeDamage()
 
         let deinterlacer = Deinterlacer(mode: options.deinterlace, streamIsInterlaced: demuxer.isInterlaced(stream: videoDecoder.streamIndex),
                                         timeBase: videoTB)
@@ -389,11 +389,12 @@ public final class RenderPipeline: @unchecked Sendable {
                 guard let packet = try demuxer.readPacket() else { break }
                 guard packet.streamIndex == videoDecoder.streamIndex else { continue }
                 do {
-                    if !handle(try deinterlacer.pass(videoDecoder.decode(packet))) { return lastVideoEnd }
+                    let frames = try videoDecoder.decode(packet)
+                    damage.decoded()
+                    if !handle(try deinterlacer.pass(frames)) { return lastVideoEnd }
                 } catch {
-                    // One damaged packet is not a reason to fail a long render; libav conceals it.
-                    badPackets += 1
-                    if badPackets > 50 { throw error }
+                    // Damage is not a reason to fail a long render; libav conceals it (DecodeDamage).
+                    try damage.failed(packet, error)
                 }
             }
             if !done, !handle(try deinterlacer.pass(videoDecoder.decode(nil))) { return lastVideoEnd }

@@ -20,10 +20,14 @@ final class VideoFrameReader {
     private var upcoming: (frame: Frame, time: Double)?
     private var atStart = true
     private var ended = false
-    private var badPackets = 0
+    private var damage = DecodeDamage()
     private(set) var isStill = false
 
-    init(path: String, stream: StreamInfo, fps: Int, threads: Int) throws {
+    /// Interlaced presenters (a camcorder, a broadcast clip) are deinterlaced as the recording
+    /// is (`Deinterlacer`, auto: when the stream or its first frame says interlaced).
+    private let deinterlacer: Deinterlacer
+
+    init(path: String, stream: StreamInfo, fps: Int, threads: Int, deinterlace: DeinterlaceMode = .auto) throws {
         self.path = path
         self.stream = stream
         self.fps = fps
@@ -31,17 +35,11 @@ final class VideoFrameReader {
         guard let index = demuxer.bestStream(.video) else { throw MediaError(.invalidInput, path: path, "no video stream") }
         // libavcodec's native VP8/VP9 decoders drop the alpha layer WebM keeps beside the
         // picture; libvpx's decoders return it (yuva420p).
-        var preferred: String? = nil
-        if demuxer.tag("alpha_mode", stream: index) == "1" {
-            switch demuxer.codecName(of: index) {
-            case "vp9": preferred = "libvpx-vp9"
-            case "vp8": preferred = "libvpx"
-            default: break
-            }
-        }
-        decoder = try Decoder(demuxer, stream: index, threads: threads, preferredDecoder: preferred)
+        decoder = try Decoder(demuxer, stream: index, threads: threads,
+                              preferredDecoder: try AlphaLayer.decoder(path: path, stream: index))
         demuxer.keepOnly([index])
         timeBase = decoder.timeBase
+        deinterlacer = Deinterlacer(mode: deinterlace, streamIsInterlaced: demuxer.isInterlaced(stream: index), timeBase: timeBase)
         origin = demuxer.startTime(of: index)
         duration = stream.duration ?? demuxer.duration ?? 0
         // Prime: the first frame, and whether there is a second one.
@@ -78,6 +76,7 @@ final class VideoFrameReader {
     private func seek(to t: Double) throws {
         try demuxer.seek(to: origin + max(0, t), keyframeOf: decoder.streamIndex)
         decoder.reset()
+        _ = try? deinterlacer.finish()   // the held frame is from before the seek
         ended = false
         upcoming = nil
         decoded = []
@@ -102,14 +101,13 @@ final class VideoFrameReader {
             }
             if ended { try checkComplete(); return }
             guard let packet = try demuxer.readPacket() else {
-                decoded = (try? decoder.decode(nil)) ?? []
+                decoded = try deinterlacer.pass((try? decoder.decode(nil)) ?? []) + deinterlacer.finish()
                 ended = true
                 continue
             }
-            do { decoded = try decoder.decode(packet) } catch {
-                // One damaged packet is concealed, not fatal.
-                badPackets += 1
-                if badPackets > 50 { throw error }
+            do { decoded = try deinterlacer.pass(decoder.decode(packet)); damage.decoded() } catch {
+                // Damage is concealed, not fatal, unless there is much of it (DecodeDamage).
+                try damage.failed(packet, error)
             }
         }
     }

@@ -16,7 +16,8 @@ public struct Plan: Decodable {
     public var output: String?
     var crop, trim, size, background, preset, encoder: String?
     var fps, crf, threads: Int?
-    var deterministic: Bool?
+    var deterministic, keepBlackStart: Bool?
+    var deinterlace: String?
     var presenter: PresenterPlan?
     var stickers: [StickerPlan]?
     var layout: LayoutPlan?
@@ -29,7 +30,7 @@ public struct Plan: Decodable {
     public init(from decoder: Swift.Decoder) throws {
         let c = try decoder.strictContainer(["source", "output", "crop", "trim", "size", "background", "preset", "encoder", "fps", "crf",
                                              "threads", "deterministic", "presenter", "stickers", "layout", "subtitles", "title", "title_en",
-                                             "hook", "edit", "audio"])
+                                             "hook", "edit", "audio", "keep_black_start", "deinterlace"])
         source = try c.decodeIfPresent(String.self, forKey: "source")
         output = try c.decodeIfPresent(String.self, forKey: "output")
         crop = try c.decodeIfPresent(String.self, forKey: "crop")
@@ -42,6 +43,8 @@ public struct Plan: Decodable {
         crf = try c.decodeIfPresent(Int.self, forKey: "crf")
         threads = try c.decodeIfPresent(Int.self, forKey: "threads")
         deterministic = try c.decodeIfPresent(Bool.self, forKey: "deterministic")
+        keepBlackStart = try c.decodeIfPresent(Bool.self, forKey: "keep_black_start")
+        deinterlace = try c.decodeIfPresent(String.self, forKey: "deinterlace")
         presenter = try c.decodeIfPresent(PresenterPlan.self, forKey: "presenter")
         stickers = try c.decodeIfPresent([StickerPlan].self, forKey: "stickers")
         layout = try c.decodeIfPresent(LayoutPlan.self, forKey: "layout")
@@ -133,6 +136,10 @@ public struct Plan: Decodable {
         if let v = preset { o.preset = v }
         if let v = encoder { o.encoder = v }
         if let v = deterministic { o.deterministic = v }
+        if let v = keepBlackStart { o.keepLeadingBlank = v }
+        if let v = deinterlace {
+            do { o.deinterlace = try RenderFlags.deinterlace(v, name: "deinterlace") } catch let e as RenderFlags.Invalid { throw PlanError(description: e.message) }
+        }
         if let p = presenter { o.presenter = try p.options(path: path) }
         if let s = stickers { o.stickers = try s.enumerated().map { try $1.spec(path: path, index: $0) } }
         if let l = layout { try l.apply(to: &o) }

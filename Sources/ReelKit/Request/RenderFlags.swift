@@ -29,6 +29,12 @@ public enum RenderFlags {
         return .range(start: start, duration: duration)
     }
 
+    /// `auto`, `on` or `off` (`name` is the flag or the plan key in the message).
+    public static func deinterlace(_ s: String, name: String = "--deinterlace") throws -> DeinterlaceMode {
+        guard let mode = DeinterlaceMode(rawValue: s) else { throw Invalid(message: "\(name) \(s): expected auto, on or off") }
+        return mode
+    }
+
     /// `green`, `blue` or `#RRGGBB`.
     public static func key(_ s: String) throws -> PresenterOptions.Key {
         switch s.lowercased() {
