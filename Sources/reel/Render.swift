@@ -36,7 +36,8 @@ struct Render: ParsableCommand {
                 fault?.trigger()
                 printer.show(p)
             }
-            let summary = try RenderPipeline(options: options, onProgress: show, onWarning: { printer.warn($0) }).run()
+            let (job, outputs) = try RenderPlanner(onWarning: { printer.warn($0) }).planClaimingOutputs(options)
+            let summary = try RenderPipeline(job: job, onProgress: show).run(outputs: outputs)
             printer.finished(summary)
         } catch {
             printer.clearLine()

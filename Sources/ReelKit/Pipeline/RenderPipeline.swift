@@ -3,17 +3,20 @@ import ReelMedia
 import ReelText
 
 /// decode → normalize/compose → encode → mux, as three threads joined by bounded queues
-/// (the shape of FFmpeg's fftools). Memory is bounded by the queue sizes, not the input's
-/// length. The first error in any stage cancels every queue and is rethrown by `run`.
+/// (the shape of FFmpeg's fftools), running a `RenderJob` the planner made: it decides
+/// nothing. Memory is bounded by the queue sizes, not the input's length. The first error
+/// in any stage cancels every queue and is rethrown by `run`.
 public final class RenderPipeline: @unchecked Sendable {
-    public let options: RenderOptions
+    public let job: RenderJob
+    /// The job's options (what was asked).
+    var options: RenderOptions { job.options }
     private let onProgress: @Sendable (RenderProgress) -> Void
     private let onWarning: @Sendable (String) -> Void
     private let failure = FailureBox()
 
-    public init(options: RenderOptions, onProgress: @escaping @Sendable (RenderProgress) -> Void = { _ in },
+    public init(job: RenderJob, onProgress: @escaping @Sendable (RenderProgress) -> Void = { _ in },
                 onWarning: @escaping @Sendable (String) -> Void = { _ in }) {
-        self.options = options
+        self.job = job
         self.onProgress = onProgress
         self.onWarning = onWarning
     }
@@ -29,107 +32,27 @@ public final class RenderPipeline: @unchecked Sendable {
         init(frame: Frame, seconds: Double, segment: Int) { self.frame = frame; self.seconds = seconds; self.segment = segment }
     }
 
-    public func run() throws -> RenderSummary {
+    /// Runs the job into `outputs` (claimed now when nil): the MP4 and its frame hashes, or
+    /// the preview's PNG.
+    public func run(outputs claimed: RenderOutputs? = nil) throws -> RenderSummary {
         let started = Date()
         let o = options
-        try validate(o)
-        try o.checkFiles()
-        // Claimed before any work: a destination that cannot be written fails at once.
-        let output = try OutputFile(destination: o.output, inputs: o.inputFiles, force: o.force, kind: o.previewAt == nil ? "mp4" : "png")
-        let hashOutput = try o.frameHashes.map { try OutputFile(destination: $0, inputs: o.inputFiles, force: o.force, kind: "framemd5") }
-        let info = try Probe.inspect(path: o.input, scanPackets: 0)
-        guard let videoInfo = info.video else {
-            throw MediaError(.invalidInput, path: o.input, "no video stream")
+        let outputs = try claimed ?? RenderOutputs(claiming: o)
+        let output = outputs.main, hashOutput = outputs.hashes
+        let layers = try RenderLayers.make(job: job)
+        if o.previewAt != nil {
+            return try preview(output: output, layers: layers, started: started)
         }
-        let source = SourcePicture(stream: videoInfo)
-        guard source.storedWidth > 0, source.storedHeight > 0 else {
-            throw MediaError(.invalidInput, path: o.input, "video stream has no picture size")
-        }
-        guard source.storedWidth <= o.limits.picture, source.storedHeight <= o.limits.picture else {
-            throw o.limits.exceeded("picture size \(source.storedWidth)x\(source.storedHeight)", "picture", path: o.input)
-        }
-        if let s = o.trimStart, let e = o.trimEnd, e <= s {
-            throw MediaError(.usage, path: o.input, "--trim end (\(e)) must be after its start (\(s))")
-        }
-        let presenterReader = try o.presenter.map { try PresenterLayer.open($0, fps: o.fps, threads: o.threads, limits: o.limits) }
-        let cutOut = o.presenter?.key != nil || (presenterReader?.firstFrame.color.hasAlpha ?? false)
-        let template = o.layout ?? (o.presenter == nil ? .screen : (cutOut ? .pip : .split))
-        var overrides = o.layoutOverrides
-        if let p = o.presenter, overrides.presenter == nil, let box = Self.anchoredBox(p, reader: presenterReader!, options: o) {
-            overrides.presenter = box
-            if overrides.captionBottom == nil, template != .split { overrides.captionBottom = box.y - 12 }
-        }
-        let layout = CanvasLayout(template: template, canvasWidth: o.width, canvasHeight: o.height, safeArea: o.safeArea,
-                                  hasPresenter: o.presenter != nil, presenterIsCutOut: cutOut,
-                                  captionMargin: o.captions.bottomMargin, overrides: overrides)
-        let featured = try CropDecision.decide(options: o, path: o.input, source: source, videoStream: videoInfo.index,
-                                               duration: videoInfo.duration ?? info.duration, layout: layout)
-        if let warning = featured.warning { onWarning("\(o.input): \(warning)") }
-        let crop = featured.rect
-        let cropReason: String? = featured.summary
-        let composer = CanvasComposer(canvasWidth: o.width, canvasHeight: o.height, crop: crop,
-                                      panel: layout.panel(canvasWidth: o.width, canvasHeight: o.height, content: (crop.width, crop.height)),
-                                      background: o.background, source: source, bitexact: o.deterministic)
-        let presenter = try o.presenter.map { p in
-            try PresenterLayer(options: p, reader: presenterReader!, box: layout.presenterBox!, fit: p.fitMode ?? layout.fit,
-                               canvasHeight: o.height, safeBottom: o.safeArea.scaled(toWidth: o.width, height: o.height).bottom,
-                               fps: o.fps, threads: o.threads, bitexact: o.deterministic)
-        }
-        let stickers = try placeStickers(presenter: presenter)
-
-        let segmenter = try o.wordSegmenter()
-        let subtitles = try loadSubtitles(captionBottom: layout.captionBottom, screenPanel: composer.panel, segmenter: segmenter)
-        let title: TitleLayer?, headline: TitleLayer?
+        let audio = AudioPlan(options: o, edit: job.edit, sources: job.audio)
+        try audio.measure(expectedFrames: job.expectedFrames)
         do {
-            title = try o.title.map { try TitleLayer(text: $0, english: o.titleEnglish, style: o.captions, canvasWidth: o.width,
-                                                     canvasHeight: o.height, safeArea: o.safeArea, segmenter: segmenter) }
-            headline = try o.hookTitle.map { try TitleLayer(text: $0, english: o.hookTitleEnglish, style: o.captions,
-                                                            size: o.captions.headlineSize, box: o.captions.headlineBox, canvasWidth: o.width,
-                                                            canvasHeight: o.height, safeArea: o.safeArea, segmenter: segmenter) }
-        } catch let e as TextError { throw MediaError(e, path: o.captions.chinese.font) }
-        let sourceDuration = videoInfo.duration ?? info.duration ?? 0
-        // An absurd declared duration (a forged header) would overflow frame arithmetic.
-        guard sourceDuration.isFinite, sourceDuration >= 0, sourceDuration <= o.limits.duration else {
-            throw o.limits.exceeded(String(format: "the recording declares %.0f s", sourceDuration), "duration", path: o.input)
-        }
-        // The first frame is the cover: black or blank frames at the start are skipped (LeadingBlank).
-        let skipped = o.keepLeadingBlank || o.edit != nil || o.trimStart != nil ? nil
-            : try LeadingBlank.contentStart(path: o.input, limit: min(10, max(0, sourceDuration / 2)))
-        var (edit, hookReason) = try makeEditList(sourceDuration: sourceDuration, bodyStart: skipped ?? 0, presenter: presenter,
-                                                  cues: subtitles?.cues ?? [])
-        if o.resolveOnly {
-            var summary = RenderSummary(output: o.output, frames: Self.expectedFrames(edit: edit, sourceDuration: sourceDuration, fps: o.fps),
-                                        duration: 0, wallSeconds: Date().timeIntervalSince(started), crop: crop, cropReason: cropReason,
-                                        reusedFrames: 0, hook: hookReason)
-            summary.duration = Double(summary.frames) / Double(o.fps)
-            summary.resolved = ResolvedRender(crop: crop, template: template, layout: layout, edit: edit)
-            return summary
-        }
-        if let t = o.previewAt {
-            let n = max(0, Int((t * Double(o.fps)).rounded(.down)))
-            let total = Self.expectedFrames(edit: edit, sourceDuration: sourceDuration, fps: o.fps)
-            guard n < total, let one = edit.single(frame: n) else {
-                throw MediaError(.usage, path: o.input, String(format: "--at %.2f is past the end of the video (%.2f s)", t, Double(total) / Double(o.fps)))
-            }
-            edit = one
-            return try preview(info: info, edit: edit, output: output, layers: Layers(composer: composer, presenter: presenter, stickers: stickers,
-                                                                       subtitles: subtitles, title: title, headline: headline),
-                               started: started, crop: crop, cropReason: cropReason, hookReason: hookReason)
-        }
-        let audio = try AudioPlan(options: o, edit: edit, presenter: presenter, recordingHasAudio: info.audio != nil,
-                                  sourceDuration: sourceDuration)
-        try audio.measure(expectedFrames: Self.expectedFrames(edit: edit, sourceDuration: sourceDuration, fps: o.fps))
-        let layers = Layers(composer: composer, presenter: presenter, stickers: stickers, subtitles: subtitles,
-                            title: title, headline: headline)
-
-        do {
-            let (frames, reused) = try render(info: info, edit: edit, layers: layers, audio: audio, output: output,
-                                              hashOutput: hashOutput, started: started)
+            let (frames, reused) = try render(layers: layers, audio: audio, output: output, hashOutput: hashOutput, started: started)
             try output.commit()
             try hashOutput?.commit()
             return RenderSummary(output: output.destination, frames: frames, duration: Double(frames) / Double(o.fps),
-                                 wallSeconds: Date().timeIntervalSince(started), crop: crop, cropReason: cropReason,
-                                 reusedFrames: reused, hook: hookReason, loudness: audio.summary, skippedLeadingBlank: skipped)
+                                 wallSeconds: Date().timeIntervalSince(started), crop: job.crop, cropReason: job.cropReason,
+                                 reusedFrames: reused, hook: job.hookReason, loudness: audio.summary,
+                                 skippedLeadingBlank: job.skippedLeadingBlank)
         } catch {
             output.discard()
             hashOutput?.discard()
@@ -138,9 +61,9 @@ public final class RenderPipeline: @unchecked Sendable {
     }
 
     /// Composes one frame and writes it as a PNG (temp file, then rename): no audio, no encoding.
-    private func preview(info: MediaInfo, edit: EditList, output: OutputFile, layers: Layers, started: Date, crop: PixelRect,
-                         cropReason: String?, hookReason: String?) throws -> RenderSummary {
+    private func preview(output: OutputFile, layers: RenderLayers, started: Date) throws -> RenderSummary {
         let o = options
+        let edit = job.edit
         do {
             let demuxer = try Demuxer(path: o.input)
             guard let videoIndex = demuxer.bestStream(.video) else { throw MediaError(.invalidInput, path: o.input, "no video stream") }
@@ -168,151 +91,21 @@ public final class RenderPipeline: @unchecked Sendable {
             throw output.reported(error)
         }
         return RenderSummary(output: output.destination, frames: 1, duration: 1 / Double(o.fps), wallSeconds: Date().timeIntervalSince(started),
-                             crop: crop, cropReason: cropReason, reusedFrames: 0, hook: hookReason)
+                             crop: job.crop, cropReason: job.cropReason, reusedFrames: 0, hook: job.hookReason)
     }
 
-    /// Output frames, counting an open last segment to the source's stated end.
-    static func expectedFrames(edit: EditList, sourceDuration: Double, fps: Int) -> Int {
-        edit.totalFrames ?? max(1, edit.segments.last!.outputStart + FrameClock<Int>.slot(of: sourceDuration - edit.segments.last!.sourceStart, fps: fps))
-    }
-
-    /// What the compositor draws, bottom to top.
-    struct Layers {
-        let composer: CanvasComposer
-        let presenter: PresenterLayer?
-        let stickers: [PlacedSticker]
-        let subtitles: SubtitleTrack?
-        let title: TitleLayer?
-        let headline: TitleLayer?
-    }
-
-    /// A presenter box from --presenter-scale/-anchor/-margin, when any is given.
-    static func anchoredBox(_ p: PresenterOptions, reader: VideoFrameReader, options o: RenderOptions) -> PixelRect? {
-        guard p.scale != nil || p.anchor != nil || p.margin != nil else { return nil }
-        let safe = o.safeArea.scaled(toWidth: o.width, height: o.height)
-        let source = SourcePicture(stream: reader.stream)
-        let (dw, dh) = source.displaySize
-        let w = (Int((p.scale ?? 0.4) * Double(o.width)) & ~1)
-        let h = (Int(Double(w) * Double(max(dh, 1)) / Double(max(dw, 1))) & ~1)
-        let m = p.margin ?? 24
-        let left = safe.left + m, right = o.width - safe.right - m - w
-        let top = safe.top + m, bottom = o.height - safe.bottom - m - h
-        let centreX = (o.width - w) / 2, centreY = (o.height - h) / 2
-        let (x, y): (Int, Int)
-        switch p.anchor ?? .bottomLeft {
-        case .bottomLeft: (x, y) = (left, bottom)
-        case .bottomRight: (x, y) = (right, bottom)
-        case .bottom: (x, y) = (centreX, bottom)
-        case .center: (x, y) = (centreX, centreY)
-        case .top: (x, y) = (centreX, top)
-        case .topLeft: (x, y) = (left, top)
-        case .topRight: (x, y) = (right, top)
-        }
-        return PixelRect(x: max(0, x) & ~1, y: max(0, y) & ~1, width: max(2, w), height: max(2, h))
-    }
-
-    private func placeStickers(presenter: PresenterLayer?) throws -> [PlacedSticker] {
+    private func render(layers: RenderLayers, audio: AudioPlan, output: OutputFile, hashOutput: OutputFile?,
+                        started: Date) throws -> (Int, Int) {
         let o = options
-        guard !o.stickers.isEmpty else { return [] }
-        let rasterizer: TextRasterizer
-        do { rasterizer = try TextRasterizer() } catch let e as TextError { throw MediaError(e, path: "") }
-        return try o.stickers.map { spec in
-            do {
-                switch spec.layer {
-                case .presenter:
-                    guard let presenter else { throw MediaError(.usage, path: "", "a sticker on layer=presenter needs --presenter") }
-                    let centre = presenter.canvasPoint(x: spec.x, y: spec.y)
-                    return try PlacedSticker(spec, layerWidth: Double(presenter.scaledWidth), centre: centre, rasterizer: rasterizer, limits: o.limits)
-                case .canvas:
-                    return try PlacedSticker(spec, layerWidth: Double(o.width), centre: (spec.x * Double(o.width), spec.y * Double(o.height)),
-                                             rasterizer: rasterizer, limits: o.limits)
-                }
-            } catch let e as TextError { throw MediaError(e, path: spec.font) }
-        }
-    }
-
-    /// The output's ranges: the plan's edit list or the trim, the presenter's end when it
-    /// cuts the video, and the hook in front. Returns why an automatic hook was chosen.
-    private func makeEditList(sourceDuration: Double, bodyStart: Double, presenter: PresenterLayer?, cues: [Cue]) throws -> (EditList, String?) {
-        let o = options
-        var body = o.edit ?? [EditRange(from: o.trimStart ?? bodyStart, to: o.trimEnd)]
-        if let p = presenter, p.options.fit == .cut, p.duration.isFinite {
-            let end = p.options.start + p.duration
-            body = body.compactMap { r in
-                r.from >= end ? nil : EditRange(from: r.from, to: min(r.to ?? sourceDuration, end))
-            }
-            if body.isEmpty { throw MediaError(.usage, path: p.options.path, "--presenter-fit cut: the presenter ends before the edit starts") }
-        }
-        var ranges = body
-        var reason: String? = nil
-        switch o.hook {
-        case nil: break
-        case .range(let start, let duration)?:
-            ranges.insert(EditRange(from: start, to: start + duration), at: 0)
-        case .auto(let duration)?:
-            let pick = try HookPicker.pick(options: o, duration: duration, sourceDuration: sourceDuration, cues: cues, presenter: presenter)
-            ranges.insert(EditRange(from: pick.start, to: pick.start + duration), at: 0)
-            reason = pick.explanation
-        }
-        do {
-            return (try EditList(ranges: ranges, sourceDuration: sourceDuration, fps: o.fps, hookCount: o.hook == nil ? 0 : 1), reason)
-        } catch let e as EditList.Invalid {
-            // A plan's `edit:` is the plan's mistake, not the recording's.
-            if o.edit != nil, let plan = o.planPath { throw MediaError(.invalidInput, path: plan, "edit: " + e.description) }
-            throw MediaError(.usage, path: o.input, e.description)
-        }
-    }
-
-    private func validate(_ o: RenderOptions) throws {
-        guard RenderOptions.allowedFrameRates.contains(o.fps) else {
-            throw MediaError(.usage, path: "", "--fps \(o.fps) is not supported (use 25, 30, 50 or 60)")
-        }
-        guard o.width >= 64, o.height >= 64, o.width <= 4096, o.height <= 4096, o.width % 2 == 0, o.height % 2 == 0 else {
-            throw MediaError(.usage, path: "", "--size \(o.width)x\(o.height) must be even and between 64 and 4096")
-        }
-        guard (0...51).contains(o.crf) else { throw MediaError(.usage, path: "", "--crf \(o.crf) must be 0…51") }
-        // libavfilter aborts the process on a negative thread count.
-        guard NumberRange.threads.contains(o.threads) else { throw MediaError(.usage, path: "", "--threads \(o.threads) must be 0…64") }
-        guard Encoder.exists(o.encoder) else {
-            throw MediaError(.unavailable, path: o.encoder, "no such encoder in this libavcodec (libx264 is the default)")
-        }
-    }
-
-    // MARK: - The three stages
-
-    /// Reads and checks the subtitle files up front: a broken file fails before any work.
-    private func loadSubtitles(captionBottom: Int, screenPanel: PixelRect, segmenter: WordSegmenter) throws -> SubtitleTrack? {
-        let o = options
-        guard let (path, cues) = try CaptionLint.readCues(o) else { return nil }
-        let track: SubtitleTrack
-        do {
-            track = try SubtitleTrack(cues: cues, style: o.captions, canvasWidth: o.width, canvasHeight: o.height,
-                                      safeArea: o.safeArea, fps: o.fps, captionBottom: captionBottom, screenPanel: screenPanel,
-                                      segmenter: segmenter)
-            if segmenter.dictionaryPath == nil, cues.contains(where: { !$0.chinese.isEmpty }) {
-                onWarning("no Chinese word dictionary (apt-get install python3-jieba): Chinese lines may break inside words")
-            }
-            let missing = try track.missingCharacters()
-            if !missing.isEmpty {
-                onWarning("\(path): no installed font has these characters: \(String(missing)) (they will be left out)")
-            }
-        } catch let e as TextError {
-            throw MediaError(e, path: path)
-        }
-        return track
-    }
-
-    private func render(info: MediaInfo, edit: EditList, layers: Layers, audio: AudioPlan,
-                        output: OutputFile, hashOutput: OutputFile?, started: Date) throws -> (Int, Int) {
-        let o = options
+        let edit = job.edit
         let demuxer = try Demuxer(path: o.input)
         guard let videoIndex = demuxer.bestStream(.video) else {
             throw MediaError(.invalidInput, path: o.input, "no video stream")
         }
         let videoDecoder = try Decoder(demuxer, stream: videoIndex, threads: o.threads)
         let origin = demuxer.startTime(of: videoIndex)
-        let sourceDuration = info.video?.duration ?? info.duration ?? 1
-        let expectedFrames = Self.expectedFrames(edit: edit, sourceDuration: sourceDuration, fps: o.fps)
+        let expectedFrames = job.expectedFrames
+        let declaredVideoDuration = job.declaredVideoDuration
 
         let sourceQueue = BoundedQueue<SourceFrame>(capacity: 6)
         let canvasQueue = BoundedQueue<Frame>(capacity: 6)
@@ -326,7 +119,7 @@ public final class RenderPipeline: @unchecked Sendable {
         let decodeThread = StageThread(name: "reel-decode") { [self] in
             do {
                 results.sourceEnd = try decodeStage(demuxer: demuxer, videoDecoder: videoDecoder, edit: edit, origin: origin,
-                                                    declaredVideoDuration: info.video?.duration, sourceQueue: sourceQueue)
+                                                    declaredVideoDuration: declaredVideoDuration, sourceQueue: sourceQueue)
                 sourceQueue.close()
             } catch { fail(error) }
         }
@@ -415,7 +208,7 @@ public final class RenderPipeline: @unchecked Sendable {
     /// Converts each segment to constant frame rate and composes the layers: the screen
     /// canvas (once per distinct source picture), the presenter and its stickers, the title
     /// or the hook's headline, then the captions of the source time shown.
-    private func composeStage(edit: EditList, layers: Layers, sourceQueue: BoundedQueue<SourceFrame>,
+    private func composeStage(edit: EditList, layers: RenderLayers, sourceQueue: BoundedQueue<SourceFrame>,
                               canvasQueue: BoundedQueue<Frame>, sourceEnd: () -> Double) throws -> Int {
         let fps = options.fps
         var graph: FilterGraph? = nil
@@ -545,17 +338,18 @@ public final class RenderPipeline: @unchecked Sendable {
                              output: OutputFile, hashOutput: OutputFile?, expectedFrames: Int, started: Date) throws -> Int {
         let o = options
         let muxer = try Muxer(path: output.temporary)
+        let e = job.encoder
         var settings = VideoEncoderSettings()
-        settings.encoder = o.encoder
-        settings.width = o.width
-        settings.height = o.height
-        settings.fps = o.fps
-        settings.crf = o.crf
-        settings.preset = o.preset
-        settings.deterministic = o.deterministic
-        settings.threads = o.deterministic ? 1 : 0
+        settings.encoder = e.encoder
+        settings.width = e.width
+        settings.height = e.height
+        settings.fps = e.fps
+        settings.crf = e.crf
+        settings.preset = e.preset
+        settings.deterministic = e.deterministic
+        settings.threads = e.threads
         let video = try Encoder(video: settings, globalHeader: muxer.needsGlobalHeader)
-        let audio = try Encoder(aacSampleRate: AudioFormat.sampleRate, bitrate: AudioFormat.bitrate, globalHeader: muxer.needsGlobalHeader)
+        let audio = try Encoder(aacSampleRate: e.audioSampleRate, bitrate: e.audioBitrate, globalHeader: muxer.needsGlobalHeader)
         let videoStream = try muxer.addStream(for: video)
         let audioStream = try muxer.addStream(for: audio)
         try muxer.start(deterministic: o.deterministic)
