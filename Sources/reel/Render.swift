@@ -22,6 +22,7 @@ struct Render: ParsableCommand {
     )
 
     @OptionGroup var arguments: RenderArguments
+    @Flag(help: "At the end, print to stderr what each stage (decode, compose, encode+mux) did: busy time, time waiting on its input and its output, frames, frames reused unchanged, the fullest its input queue got.") var stats = false
 
     func run() throws {
         Interruption.install()
@@ -39,6 +40,7 @@ struct Render: ParsableCommand {
             let (job, outputs) = try RenderPlanner(onWarning: { printer.warn($0) }).planClaimingOutputs(options)
             let summary = try RenderPipeline(job: job, onProgress: show).run(outputs: outputs)
             printer.finished(summary)
+            if stats { Console.error(StageStats.table(summary.stages) + "\n") }
         } catch {
             printer.clearLine()
             fail(error)

@@ -2,431 +2,64 @@ import Foundation
 import ReelMedia
 import ReelText
 
-/// decode → normalize/compose → encode → mux, as three threads joined by bounded queues
-/// (the shape of FFmpeg's fftools), running a `RenderJob` the planner made: it decides
-/// nothing. Memory is bounded by the queue sizes, not the input's length. The first error
-/// in any stage cancels every queue and is rethrown by `run`.
-public final class RenderPipeline: @unchecked Sendable {
+/// Runs a `RenderJob` the planner made (it decides nothing): decode → compose → encode + mux
+/// (or → PNG for a preview), stages joined by bounded queues under a `Scheduler`, the shape
+/// of FFmpeg's fftools. Memory is bounded by the queue sizes, not the input's length. The
+/// first error in any stage cancels every queue and is rethrown by `run`.
+public final class RenderPipeline: Sendable {
     public let job: RenderJob
-    /// The job's options (what was asked).
-    var options: RenderOptions { job.options }
     private let onProgress: @Sendable (RenderProgress) -> Void
-    private let onWarning: @Sendable (String) -> Void
-    private let failure = FailureBox()
 
-    public init(job: RenderJob, onProgress: @escaping @Sendable (RenderProgress) -> Void = { _ in },
-                onWarning: @escaping @Sendable (String) -> Void = { _ in }) {
+    /// Frames a queue between two stages holds: enough to ride out a slow frame, few enough
+    /// that memory does not grow (a 1080x1920 frame is 3 MiB).
+    static let queueCapacity = 6
+
+    public init(job: RenderJob, onProgress: @escaping @Sendable (RenderProgress) -> Void = { _ in }) {
         self.job = job
         self.onProgress = onProgress
-        self.onWarning = onWarning
-    }
-
-    // MARK: - Items handed between stages
-
-    /// A decoded source frame and where it sits on the output timeline.
-    final class SourceFrame: @unchecked Sendable {
-        let frame: Frame
-        /// Seconds from the start of its edit-list segment.
-        let seconds: Double
-        let segment: Int
-        init(frame: Frame, seconds: Double, segment: Int) { self.frame = frame; self.seconds = seconds; self.segment = segment }
     }
 
     /// Runs the job into `outputs` (claimed now when nil): the MP4 and its frame hashes, or
     /// the preview's PNG.
     public func run(outputs claimed: RenderOutputs? = nil) throws -> RenderSummary {
         let started = Date()
-        let o = options
+        let o = job.options
         let outputs = try claimed ?? RenderOutputs(claiming: o)
         let output = outputs.main, hashOutput = outputs.hashes
         let layers = try RenderLayers.make(job: job)
-        if o.previewAt != nil {
-            return try preview(output: output, layers: layers, started: started)
-        }
-        let audio = AudioPlan(options: o, edit: job.edit, sources: job.audio)
-        try audio.measure(expectedFrames: job.expectedFrames)
+        let preview = o.previewAt != nil
+        let audio = preview ? nil : AudioPlan(options: o, edit: job.edit, sources: job.audio)
+        try audio?.measure(expectedFrames: job.expectedFrames)
         do {
-            let (frames, reused) = try render(layers: layers, audio: audio, output: output, hashOutput: hashOutput, started: started)
+            let sources = BoundedQueue<SourceMessage>(capacity: Self.queueCapacity)
+            let canvases = BoundedQueue<Frame>(capacity: Self.queueCapacity)
+            // A preview does not check the stream's stated length: one frame is all it reads.
+            let decode = try DecodeStage(job: job, declaredVideoDuration: preview ? nil : job.declaredVideoDuration, output: sources)
+            let compose = ComposeStage(job: job, layers: layers, input: sources, output: canvases)
+            let sink: any RenderStage
+            if let audio {
+                sink = EncodeStage(job: job, audio: audio, output: output, hashOutput: hashOutput, input: canvases) { [self] event, frames, total in
+                    report(event, frames: frames, total: total, started: started)
+                }
+            } else {
+                sink = PictureSinkStage(path: output.temporary, recording: o.input, input: canvases)
+            }
+            let stats = try Scheduler().run([decode, compose, sink])
+            if !preview, sink.itemsOut == 0 { throw MediaError(.invalidInput, path: o.input, "no decodable video frames") }
             try output.commit()
             try hashOutput?.commit()
-            return RenderSummary(output: output.destination, frames: frames, duration: Double(frames) / Double(o.fps),
-                                 wallSeconds: Date().timeIntervalSince(started), crop: job.crop, cropReason: job.cropReason,
-                                 reusedFrames: reused, hook: job.hookReason, loudness: audio.summary,
-                                 skippedLeadingBlank: job.skippedLeadingBlank)
+            let frames = sink.itemsOut
+            var summary = RenderSummary(output: output.destination, frames: frames, duration: Double(frames) / Double(o.fps),
+                                        wallSeconds: Date().timeIntervalSince(started), crop: job.crop, cropReason: job.cropReason,
+                                        reusedFrames: preview ? 0 : compose.skippedUnchanged, hook: job.hookReason,
+                                        loudness: audio?.summary, skippedLeadingBlank: preview ? nil : job.skippedLeadingBlank)
+            summary.stages = stats
+            return summary
         } catch {
             output.discard()
             hashOutput?.discard()
             throw output.reported(hashOutput?.reported(error) ?? error)
         }
-    }
-
-    /// Composes one frame and writes it as a PNG (temp file, then rename): no audio, no encoding.
-    private func preview(output: OutputFile, layers: RenderLayers, started: Date) throws -> RenderSummary {
-        let o = options
-        let edit = job.edit
-        do {
-            let demuxer = try Demuxer(path: o.input)
-            guard let videoIndex = demuxer.bestStream(.video) else { throw MediaError(.invalidInput, path: o.input, "no video stream") }
-            let decoder = try Decoder(demuxer, stream: videoIndex, threads: o.threads)
-            let sourceQueue = BoundedQueue<SourceFrame>(capacity: 6)
-            let canvasQueue = BoundedQueue<Frame>(capacity: 6)
-            let results = StageResults()
-            let decodeThread = StageThread(name: "reel-decode") { [self] in
-                do {
-                    results.sourceEnd = try decodeStage(demuxer: demuxer, videoDecoder: decoder, edit: edit, origin: demuxer.startTime(of: videoIndex),
-                                                        declaredVideoDuration: nil, sourceQueue: sourceQueue)
-                    sourceQueue.close()
-                } catch { failure.record(error); sourceQueue.cancel(); canvasQueue.cancel() }
-            }
-            _ = try composeStage(edit: edit, layers: layers, sourceQueue: sourceQueue, canvasQueue: canvasQueue,
-                                 sourceEnd: { decodeThread.join(); return results.sourceEnd })
-            canvasQueue.close()
-            decodeThread.join()
-            if let error = failure.error { throw error }
-            guard let frame = canvasQueue.pop() else { throw MediaError(.invalidInput, path: o.input, "no picture at that time") }
-            try PNGFile.write(try frame.rgbImage(), to: output.temporary)
-            try output.commit()
-        } catch {
-            output.discard()
-            throw output.reported(error)
-        }
-        return RenderSummary(output: output.destination, frames: 1, duration: 1 / Double(o.fps), wallSeconds: Date().timeIntervalSince(started),
-                             crop: job.crop, cropReason: job.cropReason, reusedFrames: 0, hook: job.hookReason)
-    }
-
-    private func render(layers: RenderLayers, audio: AudioPlan, output: OutputFile, hashOutput: OutputFile?,
-                        started: Date) throws -> (Int, Int) {
-        let o = options
-        let edit = job.edit
-        let demuxer = try Demuxer(path: o.input)
-        guard let videoIndex = demuxer.bestStream(.video) else {
-            throw MediaError(.invalidInput, path: o.input, "no video stream")
-        }
-        let videoDecoder = try Decoder(demuxer, stream: videoIndex, threads: o.threads)
-        let origin = demuxer.startTime(of: videoIndex)
-        let expectedFrames = job.expectedFrames
-        let declaredVideoDuration = job.declaredVideoDuration
-
-        let sourceQueue = BoundedQueue<SourceFrame>(capacity: 6)
-        let canvasQueue = BoundedQueue<Frame>(capacity: 6)
-        let queues: [() -> Void] = [sourceQueue.cancel, canvasQueue.cancel]
-        let fail: @Sendable (Error) -> Void = { [failure] error in
-            failure.record(error)
-            queues.forEach { $0() }
-        }
-        let results = StageResults()
-
-        let decodeThread = StageThread(name: "reel-decode") { [self] in
-            do {
-                results.sourceEnd = try decodeStage(demuxer: demuxer, videoDecoder: videoDecoder, edit: edit, origin: origin,
-                                                    declaredVideoDuration: declaredVideoDuration, sourceQueue: sourceQueue)
-                sourceQueue.close()
-            } catch { fail(error) }
-        }
-        let composeThread = StageThread(name: "reel-compose") { [self] in
-            do {
-                results.reused = try composeStage(edit: edit, layers: layers, sourceQueue: sourceQueue, canvasQueue: canvasQueue,
-                                                  sourceEnd: { decodeThread.join(); return results.sourceEnd })
-                canvasQueue.close()
-            } catch { fail(error) }
-        }
-        var frames = 0
-        do {
-            frames = try encodeStage(canvasQueue: canvasQueue, audio: audio, output: output, hashOutput: hashOutput,
-                                     expectedFrames: expectedFrames, started: started)
-        } catch { fail(error) }
-        decodeThread.join()
-        composeThread.join()
-        if let error = failure.error { throw error }
-        if frames == 0 { throw MediaError(.invalidInput, path: o.input, "no decodable video frames") }
-        return (frames, results.reused)
-    }
-
-    /// Reads packets and decodes the recording's video, segment by segment of the edit list
-    /// (seeking to each segment's start), handing frames on with segment-relative times.
-    /// Returns where the last segment's last frame ends (seconds from that segment's start).
-    private func decodeStage(demuxer: Demuxer, videoDecoder: Decoder, edit: EditList, origin: Double,
-                             declaredVideoDuration: Double?, sourceQueue: BoundedQueue<SourceFrame>) throws -> Double {
-        demuxer.keepOnly([videoDecoder.streamIndex])
-        let videoTB = videoDecoder.timeBase
-        let nominalFrame = 1.0 / max(1.0, (demuxer.averageFrameRate(of: videoDecoder.streamIndex) ?? 30))
-        var lastVideoEnd = 0.0
-        var decodedAny = false
-        var badPackets = 0
-
-        let deinterlacer = Deinterlacer(mode: options.deinterlace, streamIsInterlaced: demuxer.isInterlaced(stream: videoDecoder.streamIndex),
-                                        timeBase: videoTB)
-        for (index, segment) in edit.segments.enumerated() {
-            let start = origin + segment.sourceStart
-            let length = segment.frames.map { Double($0) / Double(options.fps) }
-            if index > 0 || segment.sourceStart > 0 {
-                try demuxer.seek(to: start, keyframeOf: videoDecoder.streamIndex)
-                videoDecoder.reset()
-            }
-            lastVideoEnd = 0
-            var done = false
-            func handle(_ frames: [Frame]) -> Bool {
-                for frame in frames {
-                    guard let t = frame.seconds(in: videoTB) else { continue }
-                    let rel = t - start
-                    if let length, rel >= length { done = true; continue }
-                    decodedAny = true
-                    let dur = frame.durationUnits.map { Double($0) * videoTB.value } ?? nominalFrame
-                    lastVideoEnd = max(lastVideoEnd, rel + dur)
-                    if !sourceQueue.push(SourceFrame(frame: frame, seconds: rel, segment: index)) { return false }
-                }
-                return true
-            }
-            while !done {
-                if failure.error != nil { return lastVideoEnd }
-                guard let packet = try demuxer.readPacket() else { break }
-                guard packet.streamIndex == videoDecoder.streamIndex else { continue }
-                do {
-                    if !handle(try deinterlacer.pass(videoDecoder.decode(packet))) { return lastVideoEnd }
-                } catch {
-                    // One damaged packet is not a reason to fail a long render; libav conceals it.
-                    badPackets += 1
-                    if badPackets > 50 { throw error }
-                }
-            }
-            if !done, !handle(try deinterlacer.pass(videoDecoder.decode(nil))) { return lastVideoEnd }
-            if !done, !handle(try deinterlacer.finish()) { return lastVideoEnd }
-            _ = try? deinterlacer.finish()   // a segment cut short: start the next one with a fresh graph
-        }
-        if !decodedAny { throw MediaError(.invalidInput, path: options.input, "no decodable video frames") }
-        // A file whose video stops well before the video stream's own stated duration was cut
-        // off (the container's duration is not used: audio may rightly outlast the picture).
-        let last = edit.segments.last!
-        if last.frames == nil, let stated = declaredVideoDuration,
-           stated - last.sourceStart - lastVideoEnd > max(1.0, stated * 0.1) {
-            throw MediaError(.invalidInput, path: options.input,
-                             String(format: "truncated: video ends at %.2f s of the %.2f s the file declares", last.sourceStart + lastVideoEnd, stated))
-        }
-        return lastVideoEnd
-    }
-
-    /// Converts each segment to constant frame rate and composes the layers: the screen
-    /// canvas (once per distinct source picture), the presenter and its stickers, the title
-    /// or the hook's headline, then the captions of the source time shown.
-    private func composeStage(edit: EditList, layers: RenderLayers, sourceQueue: BoundedQueue<SourceFrame>,
-                              canvasQueue: BoundedQueue<Frame>, sourceEnd: () -> Double) throws -> Int {
-        let fps = options.fps
-        var graph: FilterGraph? = nil
-        var graphColor: FrameColor? = nil
-        var graphSize = (0, 0)
-        var lastSource: SourceFrame? = nil
-        var lastCanvas: Frame? = nil
-        var lastLayered: (canvas: Frame, presenter: Frame?, hook: Bool, frame: Frame)? = nil
-        var lastCaptioned: (base: Frame, cue: Int, opacity: Double, frame: Frame)? = nil
-        var reused = 0
-        let flash = options.hookFlash && edit.segments.contains { $0.isHook }
-            ? Overlay(solid: (235, 128, 128), width: options.width, height: options.height) : nil
-        let zoom = HookZoom(amount: options.hookZoom, width: options.width, height: options.height, bitexact: options.deterministic)
-        let tracker = try layers.presenter.flatMap { try StickerTracker(stickers: layers.stickers, presenter: $0) }
-
-        func canvas(for source: SourceFrame) throws -> Frame {
-            if let last = lastSource, let canvas = lastCanvas {
-                if last === source { return canvas }
-                if source.frame.hasSamePixels(as: last.frame) {
-                    reused += 1
-                    lastSource = source
-                    return canvas
-                }
-            }
-            let color = source.frame.color
-            if graph == nil || graphColor != color || graphSize != (source.frame.width, source.frame.height) {
-                graph = try FilterGraph(layers.composer.graph(for: color), input: source.frame, timeBase: Rational(1, 1_000_000),
-                                        threads: options.threads)
-                graphColor = color
-                graphSize = (source.frame.width, source.frame.height)
-            }
-            let input = source.frame.reference()
-            input.pts = 0
-            guard let composed = try graph!.process(input).first else {
-                throw MediaError(.internalFailure, path: options.input, "the compositor produced no picture")
-            }
-            if options.perturbOnePixelForTesting { composed.perturbOnePixel() }
-            lastSource = source
-            lastCanvas = composed
-            return composed
-        }
-        /// Canvas + presenter + stickers + title/headline: static between presenter frames.
-        func layered(_ base: Frame, at t: Double, hook: Bool) throws -> Frame {
-            let picture = try layers.presenter?.picture(atSourceTime: t)
-            if let last = lastLayered, last.canvas === base, last.presenter === picture, last.hook == hook { return last.frame }
-            let out = base.reference()
-            if let picture, let p = layers.presenter { out.blend(picture: picture, x: p.x, y: p.y) }
-            // Stickers go with the presenter's picture (none while it is off) or on the canvas.
-            if picture != nil || layers.presenter == nil {
-                for (i, sticker) in layers.stickers.enumerated() {
-                    let shift = picture.flatMap { tracker?.shift(i, on: $0) } ?? (dx: 0, dy: 0)
-                    out.blend(sticker.overlay, x: sticker.x + shift.dx, y: sticker.y + shift.dy)
-                }
-            }
-            if !hook, let title = layers.title { out.blend(title.overlay, x: title.x, y: title.y) }
-            if hook, !zoom.isActive, let h = layers.headline { out.blend(h.overlay, x: h.x, y: h.y) }
-            lastLayered = (base, picture, hook, out)
-            return out
-        }
-        func emit(_ slots: [(slot: Int, item: SourceFrame)], segment index: Int) throws -> Bool {
-            let segment = edit.segments[index]
-            for (slot, source) in slots {
-                let t = segment.sourceTime(ofLocalFrame: slot, fps: fps)
-                var base = try layered(try canvas(for: source), at: t, hook: segment.isHook)
-                if segment.isHook, let frames = segment.frames, zoom.isActive {
-                    // The picture punches in; the headline on top stays still.
-                    base = try zoom.apply(base, progress: Double(slot) / Double(max(1, frames - 1)))
-                    if let h = layers.headline { base.blend(h.overlay, x: h.x, y: h.y) }
-                }
-                var out = base.reference()
-                if let subtitles = layers.subtitles, let caption = try subtitles.overlay(at: t, segmentStart: segment.sourceStart) {
-                    // Same picture under the same caption at the same opacity (a still screen,
-                    // a held frame): reuse the blended picture instead of blending again.
-                    if let last = lastCaptioned, last.base === base, last.cue == caption.cue, last.opacity == caption.opacity {
-                        out = last.frame.reference()
-                    } else {
-                        out.blend(caption.overlay, x: caption.x, y: caption.y, opacity: caption.opacity)
-                        lastCaptioned = (base, caption.cue, caption.opacity, out)
-                    }
-                }
-                // The cut from the hook into the body: a white flash fading over 4 frames.
-                if let flash, !segment.isHook, index > 0, edit.segments[index - 1].isHook, slot < 4 {
-                    out = out.reference()
-                    out.blend(flash, x: 0, y: 0, opacity: 0.55 * Double(4 - slot) / 4)
-                }
-                out.pts = Int64(segment.outputStart + slot)
-                if !canvasQueue.push(out) { return false }
-            }
-            return true
-        }
-
-        var current = 0
-        var clock = FrameClock<SourceFrame>(fps: fps, endTime: edit.segments[0].frames.map { Double($0) / Double(fps) })
-        var lastItem: SourceFrame? = nil
-        /// Ends segment `current`: its last frame held to its end (or the previous segment's
-        /// last picture, should a segment have decoded nothing).
-        func finishSegment(sourceEnd: Double) throws -> Bool {
-            if clock.nextSlot == 0, let item = lastItem { _ = clock.add(item, at: -1) }
-            return try emit(clock.finish(sourceEnd: sourceEnd), segment: current)
-        }
-        while let source = sourceQueue.pop() {
-            while source.segment > current {
-                let length = edit.segments[current].frames.map { Double($0) / Double(fps) } ?? 0
-                if !(try finishSegment(sourceEnd: length)) { return reused }
-                current += 1
-                clock = FrameClock<SourceFrame>(fps: fps, endTime: edit.segments[current].frames.map { Double($0) / Double(fps) })
-            }
-            lastItem = source
-            if clock.isComplete { continue }
-            if !(try emit(clock.add(source, at: source.seconds), segment: current)) { return reused }
-        }
-        if failure.error != nil { return reused }
-        while current < edit.segments.count {
-            let length = edit.segments[current].frames.map { Double($0) / Double(fps) } ?? sourceEnd()
-            if !(try finishSegment(sourceEnd: length)) { return reused }
-            current += 1
-            if current < edit.segments.count {
-                clock = FrameClock<SourceFrame>(fps: fps, endTime: edit.segments[current].frames.map { Double($0) / Double(fps) })
-            }
-        }
-        return reused
-    }
-
-    /// Encodes the composed frames and the mixed audio (exactly as long as the video,
-    /// sample-exact), and muxes them.
-    private func encodeStage(canvasQueue: BoundedQueue<Frame>, audio plan: AudioPlan,
-                             output: OutputFile, hashOutput: OutputFile?, expectedFrames: Int, started: Date) throws -> Int {
-        let o = options
-        let muxer = try Muxer(path: output.temporary)
-        let e = job.encoder
-        var settings = VideoEncoderSettings()
-        settings.encoder = e.encoder
-        settings.width = e.width
-        settings.height = e.height
-        settings.fps = e.fps
-        settings.crf = e.crf
-        settings.preset = e.preset
-        settings.deterministic = e.deterministic
-        settings.threads = e.threads
-        let video = try Encoder(video: settings, globalHeader: muxer.needsGlobalHeader)
-        let audio = try Encoder(aacSampleRate: e.audioSampleRate, bitrate: e.audioBitrate, globalHeader: muxer.needsGlobalHeader)
-        let videoStream = try muxer.addStream(for: video)
-        let audioStream = try muxer.addStream(for: audio)
-        try muxer.start(deterministic: o.deterministic)
-
-        let mixer = try plan.makeRenderer(expectedFrames: expectedFrames)
-        var fifo = SampleFifo()
-        // The AAC encoder's priming samples play first (there is no edit list to hide them),
-        // so the first `initialPadding` samples of the mix are replaced by them: every later
-        // sample then plays exactly at its own time and the track is exactly as long as the video.
-        var audioWritten = audio.initialPadding
-        var mixed = 0
-        var frames = 0
-        var lastReport = Date.distantPast
-        report(.start, frames: 0, total: expectedFrames, started: started)
-        var hashes: FrameHashFile? = nil
-        if o.frameHashes != nil {
-            var file = FrameHashFile()
-            var stream = FrameHashFile.Stream(timeBase: Rational(1, o.fps), mediaType: "video", codecID: "rawvideo")
-            stream.width = o.width
-            stream.height = o.height
-            file.streams = [stream]
-            hashes = file
-        }
-        var lastHashed: (frame: Frame, md5: String, size: Int)? = nil
-
-        func encodeAudio(upTo limit: Int, final: Bool) throws {
-            let size = audio.frameSize
-            while audioWritten < limit {
-                let n = min(size, limit - audioWritten)
-                if n < size && !final { break }
-                if fifo.count < n {
-                    if final { fifo.appendSilence(n - fifo.count) } else { break }
-                }
-                let chunk = fifo.take(n)
-                let frame = audio.makeAudioFrame(chunk, range: 0..<n, pts: Int64(audioWritten))
-                for p in try audio.encode(frame) { try muxer.write(p, stream: audioStream) }
-                audioWritten += n
-            }
-        }
-        func mixFrame(_ tail: Bool = false) throws {
-            let samples = tail ? try mixer.finish() : try mixer.next()
-            guard !samples[0].isEmpty else { return }
-            let skip = max(0, audio.initialPadding - mixed)
-            mixed += samples[0].count
-            fifo.append(samples, dropping: skip)
-        }
-
-        while let frame = canvasQueue.pop() {
-            if hashes != nil {
-                // A repeated picture (same buffers) is not hashed twice.
-                let (md5, size) = lastHashed.flatMap { $0.frame.sharesPixels(with: frame) ? ($0.md5, $0.size) : nil }
-                    ?? FrameHasher.md5(video: frame)
-                lastHashed = (frame, md5, size)
-                let pts = frame.pts ?? Int64(frames)
-                hashes!.entries.append(.init(stream: 0, dts: pts, pts: pts, duration: 1, size: size, md5: md5))
-            }
-            if let path = o.snapshots[frames] { try PNGFile.write(try frame.rgbImage(), to: path) }
-            for p in try video.encode(frame) { try muxer.write(p, stream: videoStream) }
-            frames += 1
-            try mixFrame()
-            try encodeAudio(upTo: frames * mixer.samplesPerFrame, final: false)
-            if Date().timeIntervalSince(lastReport) >= 0.25 {
-                lastReport = Date()
-                report(.progress, frames: frames, total: max(expectedFrames, frames), started: started)
-            }
-        }
-        if let error = failure.error { throw error }
-        for p in try video.encode(nil) { try muxer.write(p, stream: videoStream) }
-        try mixFrame(true)
-        try encodeAudio(upTo: frames * mixer.samplesPerFrame, final: true)
-        for p in try audio.encode(nil) { try muxer.write(p, stream: audioStream) }
-        try muxer.finish()
-        if let hashes, let hashOutput {
-            try FileWriter.write(Data(hashes.text.utf8), to: hashOutput.temporary)
-        }
-        report(.done, frames: frames, total: frames, started: started)
-        return frames
     }
 
     private func report(_ event: RenderProgress.Event, frames: Int, total: Int, started: Date) {
@@ -435,77 +68,6 @@ public final class RenderPipeline: @unchecked Sendable {
         let eta: Double? = (event == .progress && fps > 0) ? Double(total - frames) / fps : (event == .done ? 0 : nil)
         onProgress(RenderProgress(event: event, frame: frames, totalFrames: total,
                                   percent: total > 0 ? min(100, 100 * Double(frames) / Double(total)) : 0,
-                                  fps: fps, eta: eta, speed: fps / Double(options.fps), output: options.output))
-    }
-}
-
-/// The output audio format (DESIGN.md): AAC-LC 48 kHz stereo ~192 kbit/s.
-enum AudioFormat {
-    static let sampleRate = 48000
-    static let bitrate = 192_000
-}
-
-/// Stereo samples waiting to be encoded.
-struct SampleFifo {
-    private var left: [Float] = [], right: [Float] = []
-    private var head = 0
-    var count: Int { left.count - head }
-
-    mutating func append(_ channels: [[Float]], dropping skip: Int) {
-        guard channels.count >= 2, skip < channels[0].count else { return }
-        left.append(contentsOf: channels[0][skip...])
-        right.append(contentsOf: channels[1][skip...])
-    }
-    mutating func appendSilence(_ n: Int) {
-        guard n > 0 else { return }
-        left.append(contentsOf: repeatElement(0, count: n))
-        right.append(contentsOf: repeatElement(0, count: n))
-    }
-    mutating func take(_ n: Int) -> [[Float]] {
-        let out = [Array(left[head..<head + n]), Array(right[head..<head + n])]
-        head += n
-        if head > 1 << 16 { left.removeFirst(head); right.removeFirst(head); head = 0 }
-        return out
-    }
-}
-
-/// Values a stage thread hands back; read only after joining it.
-final class StageResults: @unchecked Sendable {
-    var sourceEnd = 0.0
-    var reused = 0
-}
-
-/// The first error of any stage; the others stop when they see it.
-final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var first: Error?
-    /// A cancellation (signal, closed stdout) counts as the first error once requested.
-    var error: Error? { lock.lock(); defer { lock.unlock() }; return first ?? Cancellation.error }
-    func record(_ error: Error) { lock.lock(); if first == nil { first = error }; lock.unlock() }
-}
-
-/// A pipeline stage on its own thread, joinable.
-final class StageThread: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private let lock = NSLock()
-    private var finished = false
-
-    init(name: String, _ body: @escaping @Sendable () -> Void) {
-        let thread = Thread { [done] in
-            body()
-            done.signal()
-        }
-        thread.name = name
-        thread.stackSize = 8 << 20
-        thread.start()
-    }
-
-    /// Waits for the stage to end; safe to call more than once and from several threads.
-    func join() {
-        lock.lock()
-        defer { lock.unlock() }
-        if finished { return }
-        done.wait()
-        finished = true
+                                  fps: fps, eta: eta, speed: fps / Double(job.options.fps), output: job.options.output))
     }
 }

@@ -35,4 +35,6 @@ public struct RenderSummary: Sendable {
     public var loudness: String?
     /// Seconds of black or blank frames skipped at the start of the source (LeadingBlank).
     public var skippedLeadingBlank: Double? = nil
+    /// What the scheduler measured of each stage (`reel render --stats`).
+    public var stages: [StageStats] = []
 }
