@@ -55,7 +55,8 @@ struct DemoCommand: ParsableCommand, StopsByCancelling {
         do { options = try arguments.makeOptions() } catch { fail(error) }
         let printer = ProgressPrinter(mode: options.progress)
         do {
-            let summary = try RenderPipeline(options: options, onProgress: { printer.show($0) }, onWarning: { printer.warn($0) }).run()
+            let (job, outputs) = try RenderPlanner(onWarning: { printer.warn($0) }).planClaimingOutputs(options)
+            let summary = try RenderPipeline(job: job, onProgress: { printer.show($0) }).run(outputs: outputs)
             printer.finished(summary)
             if options.progress != .quiet {
                 print("reel: the demo is at \(URL(fileURLWithPath: summary.output).standardizedFileURL.path)")

@@ -29,13 +29,14 @@ struct PlanCommand: ParsableCommand, StopsByCancelling {
                 target = planned.hasPrefix("/") ? planned : ((arguments.input as NSString).deletingLastPathComponent as NSString).appendingPathComponent(planned)
             }
             let printer = ProgressPrinter(mode: options.progress)
-            let summary = try PlanWriter.write(options: options, to: options.output, renderOutput: target,
-                                               protecting: Plan.isPlan(arguments.input) ? [arguments.input] : [],
-                                               force: options.force, onWarning: { printer.warn($0) })
+            let job = try RenderPlanner(onWarning: { printer.warn($0) }).plan(options)
+            let written = try PlanWriter.write(job: job, to: options.output, renderOutput: target,
+                                               protecting: Plan.isPlan(arguments.input) ? [arguments.input] : [], force: options.force)
             if options.progress != .quiet {
-                print("reel: wrote \(Console.visible(summary.output)) (\(summary.frames) frames, \(String(format: "%.2f", summary.duration)) s)")
-                if let crop = summary.cropReason { print("reel: \(crop)") }
-                if let hook = summary.hook { print("reel: \(hook)") }
+                let seconds = Double(job.expectedFrames) / Double(options.fps)
+                print("reel: wrote \(Console.visible(written)) (\(job.expectedFrames) frames, \(String(format: "%.2f", seconds)) s)")
+                if let crop = job.cropReason { print("reel: \(crop)") }
+                if let hook = job.hookReason { print("reel: \(hook)") }
             }
         } catch { fail(error) }
     }

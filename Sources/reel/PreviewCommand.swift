@@ -28,7 +28,8 @@ struct PreviewCommand: ParsableCommand, StopsByCancelling {
         options.previewAt = at
         do {
             let printer = ProgressPrinter(mode: options.progress)
-            let summary = try RenderPipeline(options: options, onWarning: { printer.warn($0) }).run()
+            let (job, outputs) = try RenderPlanner(onWarning: { printer.warn($0) }).planClaimingOutputs(options)
+            let summary = try RenderPipeline(job: job).run(outputs: outputs)
             if options.progress != .quiet {
                 print("reel: wrote \(summary.output) (the frame at \(String(format: "%.2f", at)) s)")
                 if let crop = summary.cropReason { print("reel: \(crop)") }

@@ -22,6 +22,7 @@ struct Render: ParsableCommand, StopsByCancelling {
     )
 
     @OptionGroup var arguments: RenderArguments
+    @Flag(help: "At the end, print to stderr what each stage (decode, compose, encode+mux) did: busy time, time waiting on its input and its output, frames, frames reused unchanged, the fullest its input queue got.") var stats = false
 
     func run() throws {
         MediaLog.configure(verbose: arguments.verbose)
@@ -35,8 +36,10 @@ struct Render: ParsableCommand, StopsByCancelling {
                 fault?.trigger()
                 printer.show(p)
             }
-            let summary = try RenderPipeline(options: options, onProgress: show, onWarning: { printer.warn($0) }).run()
+            let (job, outputs) = try RenderPlanner(onWarning: { printer.warn($0) }).planClaimingOutputs(options)
+            let summary = try RenderPipeline(job: job, onProgress: show).run(outputs: outputs)
             printer.finished(summary)
+            if stats { Console.error(StageStats.table(summary.stages) + "\n") }
         } catch {
             printer.clearLine()
             fail(error)

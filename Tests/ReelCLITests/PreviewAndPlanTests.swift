@@ -76,3 +76,34 @@ final class PreviewAndPlanTests: ReelTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.path))
     }
 }
+
+extension PreviewAndPlanTests {
+    /// Loudness, zoom and caption sizes are checked whether they come from a flag or a plan:
+    /// a plan's out-of-range value is refused with exit 65 and its key path, before any output.
+    func testPlanNumbersOutOfRangeAreRefusedWithTheKeyPath() throws {
+        let media = Paths.fixture("media").path
+        let out = workDir.appendingPathComponent("x.mp4")
+        for (yaml, key) in [("audio: {loudness: -90}", "audio.loudness"), ("hook: {start: 1, zoom: 4}", "hook.zoom"),
+                            ("subtitles: {file: a.srt, size_zh: 9000}", "subtitles.size_zh"),
+                            ("subtitles: {file: a.srt, size_en: 2}", "subtitles.size_en")] {
+            let p = try plan("source: \(media)/recording-16x9.mp4\n\(yaml)\n")
+            for command in ["render", "plan", "preview"] {
+                let r = try reel([command, p.path, "-o", out.path] + (command == "preview" ? ["--at", "0"] : []))
+                XCTAssertEqual(r.exitCode, 65, "\(command) \(yaml): \(r.summary)")
+                XCTAssertTrue(r.stderrString.contains("plan.yaml"), r.stderrString)
+                XCTAssertTrue(r.stderrString.contains(key), "\(key): \(r.stderrString)")
+            }
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: workDir.path), ["plan.yaml"], "no output, no temporary file")
+    }
+
+    /// `reel plan` decides without claiming an output: no temporary MP4 appears beside the plan.
+    func testPlanCreatesNoTemporaryOutput() throws {
+        let media = Paths.fixture("media").path
+        let dir = workDir.appendingPathComponent("plans")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let r = try reel(["plan", "\(media)/recording-16x9.mp4", "--trim", "0:1", "-o", dir.appendingPathComponent("p.yaml").path])
+        XCTAssertEqual(r.exitCode, 0, r.summary)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["p.yaml"])
+    }
+}

@@ -169,7 +169,7 @@ final class GoldenTests: XCTestCase {
         o.snapshots = snapshots
         o.perturbOnePixelForTesting = perturb
         scenario.configure(&o)
-        _ = try RenderPipeline(options: o).run()
+        _ = try RenderPipeline(job: try RenderPlanner().plan(o)).run()
         return try FrameHashFile.parse(String(contentsOfFile: o.frameHashes!, encoding: .utf8))
     }
 

@@ -8,7 +8,7 @@ import ReelMedia
 final class AudioPlan {
     let options: RenderOptions
     let edit: EditList
-    struct Source { let path: String; let origin: Double?; let offset: Double; let loop: Double? }
+    typealias Source = AudioSources.Source
     let voice: Source?
     let screen: Source?
     let music: Source?
@@ -19,36 +19,14 @@ final class AudioPlan {
     private(set) var mixGain: Double = 0
     private(set) var summary: String?
 
-    init(options o: RenderOptions, edit: EditList, presenter: PresenterLayer?, recordingHasAudio: Bool, sourceDuration: Double) throws {
+    /// The plan for sources a planner chose (`RenderJob.audio`); levels are measured by `measure`.
+    init(options o: RenderOptions, edit: EditList, sources: AudioSources) {
         options = o
         self.edit = edit
-        if let path = o.voice {
-            guard FileManager.default.fileExists(atPath: path) else { throw MediaError(.notFound, path: path, "no such file") }
-            guard try Probe.inspect(path: path, scanPackets: 0).audio != nil else { throw MediaError(.invalidInput, path: path, "no audio stream (--voice needs sound)") }
-            voice = Source(path: path, origin: nil, offset: o.voiceStart, loop: nil)
-        } else if let p = presenter, p.options.useAudio, try Probe.inspect(path: p.options.path, scanPackets: 0).audio != nil {
-            // The presenter's voice keeps its sync with its own picture: the same origin (the
-            // video stream's start), the same offset, the same loop.
-            let loop = (p.options.fit == .loop && p.duration.isFinite) ? p.duration : nil
-            voice = Source(path: p.options.path, origin: p.reader.origin, offset: p.options.start, loop: loop)
-        } else {
-            voice = nil
-        }
-        let screenOn = o.screenAudio ?? (voice == nil)
-        screen = (screenOn && recordingHasAudio) ? Source(path: o.input, origin: Self.videoOrigin(o.input), offset: 0, loop: nil) : nil
-        if let path = o.music {
-            guard FileManager.default.fileExists(atPath: path) else { throw MediaError(.notFound, path: path, "no such file") }
-            let info = try Probe.inspect(path: path, scanPackets: 0)
-            guard let a = info.audio else { throw MediaError(.invalidInput, path: path, "no audio stream (--music needs sound)") }
-            music = Source(path: path, origin: nil, offset: 0, loop: nil)
-            let length = a.duration ?? info.duration ?? 0
-            guard length > 0.2 else { throw MediaError(.invalidInput, path: path, "the music is too short to loop") }
-            let outputLength = Double(edit.totalFrames ?? Int(sourceDuration * Double(o.fps))) / Double(o.fps)
-            musicLoop = length < outputLength ? length : nil
-        } else {
-            music = nil
-            musicLoop = nil
-        }
+        voice = sources.voice
+        screen = sources.screen
+        music = sources.music
+        musicLoop = sources.musicLoop
     }
 
     /// Speech sits here before the final gain: music is set relative to it, so the
@@ -132,7 +110,7 @@ final class AudioPlan {
     var ceiling: Double { options.truePeak - 1 }
 
     /// The recording's audio keeps sync with its picture: time 0 is the video's start.
-    private static func videoOrigin(_ path: String) -> Double? {
+    static func videoOrigin(_ path: String) -> Double? {
         guard let d = try? Demuxer(path: path), let v = d.bestStream(.video) else { return nil }
         return d.startTime(of: v)
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// The part of a vertical canvas the platform's own UI leaves visible. Values are for a
 /// 1080x1920 canvas and scale with the canvas size.
-public struct SafeArea: Sendable, Equatable {
+public struct SafeArea: Sendable, Equatable, Codable {
     public var top: Int, bottom: Int, left: Int, right: Int
     public init(top: Int, bottom: Int, left: Int, right: Int) {
         self.top = top; self.bottom = bottom; self.left = left; self.right = right
@@ -50,7 +50,7 @@ public enum LayoutTemplate: String, Sendable, Codable, CaseIterable {
 public enum PresenterFitMode: String, Sendable, Codable, CaseIterable { case contain, cover }
 
 /// Overrides of a template's numbers, in canvas pixels (nil = the template's own).
-public struct LayoutOverrides: Sendable, Equatable {
+public struct LayoutOverrides: Sendable, Equatable, Codable {
     /// `split`: the y of the line between screen and presenter.
     public var seam: Int?
     /// Where the screen panel is fitted: its band's top and bottom y.
@@ -64,7 +64,7 @@ public struct LayoutOverrides: Sendable, Equatable {
 }
 
 /// Where each layer goes on this canvas: the screen band, the presenter box, the captions.
-public struct CanvasLayout: Sendable, Equatable {
+public struct CanvasLayout: Sendable, Equatable, Codable {
     public var screenTop: Int, screenHeight: Int
     public var presenterBox: PixelRect?
     public var captionBottom: Int

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A rectangle in whole pixels, origin at the top-left of the frame.
-public struct PixelRect: Equatable, Sendable, CustomStringConvertible {
+public struct PixelRect: Equatable, Sendable, Codable, CustomStringConvertible {
     public var x: Int
     public var y: Int
     public var width: Int

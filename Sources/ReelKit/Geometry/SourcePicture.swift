@@ -3,7 +3,7 @@ import ReelMedia
 
 /// How a source's stored frames become upright, square-pixel pictures with known colour:
 /// the filter steps every layer made from that source starts with.
-struct SourcePicture: Equatable {
+public struct SourcePicture: Equatable, Sendable, Codable {
     /// Clockwise degrees to turn upright (0, 90, 180, 270) and whether to mirror.
     var rotation: Int
     var mirrored: Bool

@@ -3,7 +3,7 @@ import ReelMedia
 import ReelText
 
 /// How burned-in bilingual captions look and where they sit.
-public struct CaptionStyle: Sendable {
+public struct CaptionStyle: Sendable, Codable {
     public var chinese = TextStyle(font: "Noto Sans CJK SC", size: 64, color: .white, outlineWidth: 5,
                                    outlineColor: RGBA(0, 0, 0), shadowOffset: (0, 4), shadowBlur: 6,
                                    shadowColor: RGBA(0, 0, 0, 140))

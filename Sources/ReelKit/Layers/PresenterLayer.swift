@@ -3,8 +3,8 @@ import ReelMedia
 
 /// What the presenter is and how it is shown: `reel render --presenter …` or a plan's
 /// `presenter:` block.
-public struct PresenterOptions: Sendable, Equatable {
-    public enum Key: Sendable, Equatable {
+public struct PresenterOptions: Sendable, Equatable, Codable {
+    public enum Key: Sendable, Equatable, Codable {
         case green, blue, color(red: UInt8, green: UInt8, blue: UInt8)
         /// The colour keyed out: studio chroma-key green and blue.
         var hex: String {
@@ -23,9 +23,9 @@ public struct PresenterOptions: Sendable, Equatable {
             }
         }
     }
-    public enum Mask: String, Sendable, CaseIterable { case none, circle, rounded }
+    public enum Mask: String, Sendable, Codable, CaseIterable { case none, circle, rounded }
     /// A presenter shorter than the output: loop it, hold its last frame, or end the video with it.
-    public enum Fit: String, Sendable, CaseIterable { case loop, hold, cut }
+    public enum Fit: String, Sendable, Codable, CaseIterable { case loop, hold, cut }
 
     public var path: String
     public var key: Key?
@@ -47,7 +47,7 @@ public struct PresenterOptions: Sendable, Equatable {
     /// The face region's centre in the presenter picture (fractions), kept in view by crops.
     public var focusX = 0.5, focusY = 0.35
 
-    public enum Anchor: String, Sendable, CaseIterable {
+    public enum Anchor: String, Sendable, Codable, CaseIterable {
         case bottomLeft = "bottom-left", bottomRight = "bottom-right", bottom, center, top, topLeft = "top-left", topRight = "top-right"
     }
 

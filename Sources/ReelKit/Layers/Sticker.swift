@@ -5,8 +5,8 @@ import ReelText
 /// Text or an image attached to a layer: the "AI" printed on the presenter's cap. Its
 /// position is in the coordinates of the layer it belongs to (fractions of the presenter's
 /// own picture, or of the canvas), so it moves and scales with that layer.
-public struct StickerSpec: Sendable, Equatable {
-    public enum Layer: String, Sendable, CaseIterable { case presenter, canvas }
+public struct StickerSpec: Sendable, Equatable, Codable {
+    public enum Layer: String, Sendable, Codable, CaseIterable { case presenter, canvas }
     public var text: String?
     public var image: String?
     public var layer: Layer = .presenter

@@ -19,6 +19,8 @@ final class SubtitleTrack {
     private let rasterizer: TextRasterizer
     /// Where Chinese lines may not break (dictionary and lexicon words).
     let segmenter: WordSegmenter
+    /// Line breaking, size fitting and rasterizing of each language's block.
+    private let blocks: TextBlockEngine
     private var cache: [Int: (overlay: Overlay, x: Int, y: Int)] = [:]
 
     init(cues: [Cue], style: CaptionStyle, canvasWidth: Int, canvasHeight: Int, safeArea: SafeArea, fps: Int, captionBottom: Int,
@@ -33,6 +35,7 @@ final class SubtitleTrack {
         self.safe = safeArea.scaled(toWidth: canvasWidth, height: canvasHeight)
         self.fps = fps
         rasterizer = try TextRasterizer()
+        blocks = TextBlockEngine(rasterizer: rasterizer, segmenter: segmenter, maxTextWidth: Double(canvasWidth - safe.left - safe.right))
     }
 
     /// Characters no installed font has, across all cues (reported once as a warning).
@@ -65,72 +68,16 @@ final class SubtitleTrack {
         return (placed.overlay, placed.x, placed.y, max(0, opacity), index)
     }
 
-    /// Whether the last `block` needed more lines than it was allowed (it then used more).
-    private(set) var lastBlockOverflowed = false
-    /// The size the last `block` was laid out at.
-    private(set) var lastBlockSize = 0
+    typealias BlockLayout = TextBlockEngine.BlockLayout
 
-    /// One language's lines as they will be drawn, and the size they are drawn at.
-    struct BlockLayout {
-        var lines: [String]
-        var runs: [[TextRun]]
-        var style: TextStyle
-        /// Needed more than the allowed lines even at the floor size (it then uses more).
-        var overflowed: Bool
-    }
-
-    /// Lines for one language: the largest size (down to the floor) at which the text fits
-    /// in `maxLinesPerLanguage` balanced lines; at the floor it takes the lines it needs.
-    /// nil for a blank text. Render, titles and `reel captions` all lay out through here.
+    /// Lines for one language (see `TextBlockEngine.layout`).
     func blockLayout(_ text: String, style base: TextStyle, minimum: Int, language: String, maxLines: Int? = nil) -> BlockLayout? {
-        let allowed = maxLines ?? style.maxLinesPerLanguage
-        let (plain, flags) = EmphasisMarkup.parse(text.replacingOccurrences(of: "\n", with: language == "zh" ? "" : " "))
-        guard !plain.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
-        let breaker = LineBreaker(language: language)
-        // Segmented once per block, not per size tried.
-        let units = Self.units(plain: plain, emphasized: flags, segmenter: segmenter)
-        var s = base
-        var lines: [String]? = nil
-        var size = base.size
-        /// Text wider in one line than `count` full lines (with room for the spaces dropped at
-        /// breaks) cannot fit in them: not worth a line-breaking pass over a hostile cue.
-        func hopeless(_ count: Int, _ style: TextStyle) -> Bool {
-            plain.unicodeScalars.count > 64 && rasterizer.measure(plain, style: style) > Double(count) * maxTextWidth * 1.25
-        }
-        while size >= minimum {
-            s.size = size
-            let measureStyle = s
-            if !hopeless(allowed, s) {
-                lines = breaker.layout(plain, maxWidth: maxTextWidth, maxLines: allowed, keepingWhole: units) {
-                    self.rasterizer.measure($0, style: measureStyle)
-                }
-                if lines != nil { break }
-            }
-            size -= 2
-        }
-        var overflowed = false
-        if lines == nil {
-            overflowed = true
-            s.size = minimum
-            let measureStyle = s
-            let measure = { (text: String) in self.rasterizer.measure(text, style: measureStyle) }
-            lines = (hopeless(8, s) ? nil : breaker.layout(plain, maxWidth: maxTextWidth, maxLines: 8, keepingWhole: units, measure: measure))
-                ?? Self.hardWrap(plain, maxWidth: maxTextWidth, measure: measure)
-        }
-        let chars = Array(plain)
-        var offset = 0
-        let runs = lines!.map { EmphasisMarkup.runs(for: $0, plain: chars, flags: flags, offset: &offset) }
-        return BlockLayout(lines: lines!, runs: runs, style: s, overflowed: overflowed)
+        blocks.layout(text, style: base, minimum: minimum, language: language, maxLines: maxLines ?? style.maxLinesPerLanguage)
     }
 
-    func block(_ text: String, style base: TextStyle, minimum: Int, language: String, maxLines: Int? = nil) throws -> TextImage {
-        guard let b = blockLayout(text, style: base, minimum: minimum, language: language, maxLines: maxLines) else {
-            lastBlockOverflowed = false
-            return .empty
-        }
-        lastBlockOverflowed = b.overflowed
-        lastBlockSize = b.style.size
-        return try rasterizer.render(lines: b.runs, style: b.style)
+    /// What a caption line keeps whole: words, and each emphasis span (`{卡帕西}`).
+    static func units(plain: String, emphasized flags: [Bool], segmenter: WordSegmenter) -> [Range<Int>] {
+        TextBlockEngine.units(plain: plain, emphasized: flags, segmenter: segmenter)
     }
 
     /// A cue's Chinese and English blocks as `layout` draws them.
@@ -144,47 +91,9 @@ final class SubtitleTrack {
         try rasterizer.missing(in: EmphasisMarkup.parse(text).plain, font: font)
     }
 
-    /// What a caption line keeps whole: words, and each emphasis span (`{卡帕西}`).
-    static func units(plain: String, emphasized flags: [Bool], segmenter: WordSegmenter) -> [Range<Int>] {
-        var units = segmenter.words(in: plain)
-        var i = 0
-        while i < flags.count {
-            guard flags[i] else { i += 1; continue }
-            var e = i
-            while e < flags.count, flags[e] { e += 1 }
-            units.append(i..<e)
-            i = e
-        }
-        return units
-    }
-
-    /// Lines cut wherever the width runs out, at most `maxLines`, the last ending in "…" when
-    /// text is left over: the last resort for a cue too long for 8 lines even at the smallest
-    /// size, which no phone screen could show. A 2 000-character cue drawn whole was a
-    /// 7 000-pixel-tall picture (a minute of rasterizing); one unbroken line was 76 000 wide.
-    static func hardWrap(_ text: String, maxWidth: Double, maxLines: Int = 8, measure: (String) -> Double) -> [String] {
-        var lines: [String] = [], line = ""
-        for c in text {
-            if !line.isEmpty, measure(line + String(c)) > maxWidth {
-                lines.append(line)
-                line = ""
-                if lines.count == maxLines { break }
-            }
-            if !(line.isEmpty && c == " ") { line.append(c) }
-        }
-        if lines.count < maxLines {
-            if !line.isEmpty { lines.append(line) }
-            return lines
-        }
-        var last = lines[maxLines - 1]
-        while !last.isEmpty, measure(last + "…") > maxWidth { last.removeLast() }
-        lines[maxLines - 1] = last + "…"
-        return lines
-    }
-
     func layout(_ cue: Cue) throws -> (overlay: Overlay, x: Int, y: Int) {
-        let zh = try block(cue.chinese, style: style.chinese, minimum: style.chineseMinimumSize, language: "zh")
-        let en = try block(cue.english, style: style.english, minimum: style.englishMinimumSize, language: "en")
+        let (zhLayout, enLayout) = blockLayouts(cue)
+        let zh = try blocks.render(zhLayout), en = try blocks.render(enLayout)
         var image = TextImage.stacked([zh, en], gap: style.gap)
         if let box = style.box ?? (overScreen(image) ? style.boxOverScreen : nil) {
             image = image.onBox(color: box, margin: style.boxMargin, radius: style.boxRadius)

@@ -14,19 +14,23 @@ final class TitleLayer {
          canvasWidth: Int, canvasHeight: Int, safeArea: SafeArea, segmenter: WordSegmenter = .standard()) throws {
         let size = size ?? style.titleSize
         let safe = safeArea.scaled(toWidth: canvasWidth, height: canvasHeight)
-        let track = try SubtitleTrack(cues: [], style: style, canvasWidth: canvasWidth, canvasHeight: canvasHeight,
-                                      safeArea: safeArea, fps: 30, captionBottom: canvasHeight, segmenter: segmenter)
+        let blocks = TextBlockEngine(rasterizer: try TextRasterizer(), segmenter: segmenter,
+                                maxTextWidth: Double(canvasWidth - safe.left - safe.right))
         var zhStyle = style.chinese
         zhStyle.size = size
         zhStyle.color = style.titleColor
         // A headline reads best on one line: shrink to 2/3 of its size first, then allow two.
-        var zh = try track.block(text, style: zhStyle, minimum: max(24, size * 2 / 3), language: "zh", maxLines: 1)
-        if zh.height == 0 || track.lastBlockOverflowed {
-            zh = try track.block(text, style: zhStyle, minimum: max(24, size * 2 / 3), language: "zh")
+        let minimum = max(24, size * 2 / 3)
+        var zhLayout = blocks.layout(text, style: zhStyle, minimum: minimum, language: "zh", maxLines: 1)
+        if zhLayout == nil || zhLayout!.overflowed {
+            zhLayout = blocks.layout(text, style: zhStyle, minimum: minimum, language: "zh", maxLines: style.maxLinesPerLanguage)
         }
+        let zh = try blocks.render(zhLayout)
         var enStyle = style.english
-        enStyle.size = max(24, track.lastBlockSize * 5 / 8)   // in proportion to the Chinese line as fitted
-        let en = try english.map { try track.block($0, style: enStyle, minimum: 24, language: "en") } ?? .empty
+        // In proportion to the Chinese line as fitted.
+        enStyle.size = max(24, (zhLayout?.style.size ?? 0) * 5 / 8)
+        let en = try english.map { try blocks.render(blocks.layout($0, style: enStyle, minimum: 24, language: "en",
+                                                                   maxLines: style.maxLinesPerLanguage)) } ?? .empty
         var image = TextImage.stacked([zh, en], gap: style.gap)
         if let box = box ?? style.box { image = image.onBox(color: box, margin: style.boxMargin, radius: style.boxRadius) }
         overlay = Overlay(premultipliedRGBA: image.pixels, width: image.width, height: image.height)

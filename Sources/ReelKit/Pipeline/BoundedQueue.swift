@@ -2,25 +2,38 @@ import Foundation
 
 /// A blocking FIFO with a fixed capacity between two pipeline stages: the producer waits
 /// when it is full, so memory stays bounded whatever the input's length. Closing it wakes
-/// everyone: pops drain what is left then return nil, pushes return false.
-final class BoundedQueue<Element>: @unchecked Sendable {
+/// everyone: pops drain what is left then return nil, pushes return false. It measures how
+/// long its producer and consumer waited on it and how full it got (`reel render --stats`).
+final class BoundedQueue<Element>: MeteredQueue, @unchecked Sendable {
+    // @unchecked: every field is read and written under `condition`.
     /// Taken slots are set to nil at once so a consumed frame is freed immediately.
     private var items: [Element?] = []
     private var head = 0
     private let capacity: Int
     private let condition = NSCondition()
     private var closed = false
+    private var pushWaitNanos: UInt64 = 0, popWaitNanos: UInt64 = 0
+    private var peak = 0
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    var pushWaitSeconds: Double { condition.lock(); defer { condition.unlock() }; return Double(pushWaitNanos) / 1e9 }
+    var popWaitSeconds: Double { condition.lock(); defer { condition.unlock() }; return Double(popWaitNanos) / 1e9 }
+    var peakDepth: Int { condition.lock(); defer { condition.unlock() }; return peak }
 
     /// Blocks while full. Returns false when the queue was closed (the consumer gave up).
     @discardableResult
     func push(_ item: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while items.count - head >= capacity && !closed { condition.wait() }
+        if items.count - head >= capacity && !closed {
+            let since = DispatchTime.now().uptimeNanoseconds
+            while items.count - head >= capacity && !closed { condition.wait() }
+            pushWaitNanos += DispatchTime.now().uptimeNanoseconds - since
+        }
         if closed { return false }
         items.append(item)
+        peak = max(peak, items.count - head)
         condition.broadcast()
         return true
     }
@@ -29,14 +42,11 @@ final class BoundedQueue<Element>: @unchecked Sendable {
     func pop() -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        while items.count - head == 0 && !closed { condition.wait() }
-        return takeLocked()
-    }
-
-    /// Returns an item if one is ready, without waiting.
-    func tryPop() -> Element? {
-        condition.lock()
-        defer { condition.unlock() }
+        if items.count - head == 0 && !closed {
+            let since = DispatchTime.now().uptimeNanoseconds
+            while items.count - head == 0 && !closed { condition.wait() }
+            popWaitNanos += DispatchTime.now().uptimeNanoseconds - since
+        }
         return takeLocked()
     }
 

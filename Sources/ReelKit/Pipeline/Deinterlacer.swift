@@ -61,4 +61,4 @@ final class Deinterlacer {
 }
 
 /// `--deinterlace`: auto (when the stream or its frames say interlaced), on, off.
-public enum DeinterlaceMode: String, Sendable, CaseIterable { case auto, on, off }
+public enum DeinterlaceMode: String, Sendable, Codable, CaseIterable { case auto, on, off }

@@ -33,8 +33,8 @@ public struct RenderSummary: Sendable {
     public var hook: String?
     /// The audio mix's loudness, as measured and normalized.
     public var loudness: String?
-    /// `resolveOnly`: the decisions made, to be frozen into a plan.
-    public var resolved: ResolvedRender?
     /// Seconds of black or blank frames skipped at the start of the source (LeadingBlank).
     public var skippedLeadingBlank: Double? = nil
+    /// What the scheduler measured of each stage (`reel render --stats`).
+    public var stages: [StageStats] = []
 }

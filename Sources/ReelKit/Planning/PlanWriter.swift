@@ -3,14 +3,6 @@ import ReelMedia
 import ReelText
 import Yams
 
-/// The decisions a render makes before it decodes anything: what `reel plan` freezes.
-public struct ResolvedRender: Sendable {
-    public var crop: PixelRect
-    public var template: LayoutTemplate
-    public var layout: CanvasLayout
-    public var edit: EditList
-}
-
 /// Writes a render's options with its automatic decisions frozen as numbers (the crop, the
 /// layout's boxes, the hook's start, the edit list) as a plan file that `reel render` reads
 /// back into the same composed frames. Every field is written, defaults included, so a user
@@ -18,7 +10,8 @@ public struct ResolvedRender: Sendable {
 public enum PlanWriter {
     /// YAML text of the resolved plan. Paths become relative to `directory` when they lie
     /// inside it; `output` is the MP4 the plan renders to (omitted when nil).
-    public static func yaml(options o: RenderOptions, resolved r: ResolvedRender, output: String?, directory: String) throws -> String {
+    public static func yaml(job r: RenderJob, output: String?, directory: String) throws -> String {
+        let o = r.options
         let dir = URL(fileURLWithPath: directory).standardizedFileURL.path
         func path(_ p: String) -> Node {
             let full = URL(fileURLWithPath: p).standardizedFileURL.path
@@ -96,19 +89,14 @@ public enum PlanWriter {
 }
 
 extension PlanWriter {
-    /// `reel plan`: makes every decision of the render `options` describes and writes them
-    /// as a plan to `planPath` (temp file, then rename; never over an input). `renderOutput`
-    /// becomes the plan's `output`; `protecting` adds files read that `options` does not name
-    /// (the plan the options came from).
-    public static func write(options: RenderOptions, to planPath: String, renderOutput: String?, protecting: [String] = [],
-                             force: Bool, onWarning: @escaping @Sendable (String) -> Void = { _ in }) throws -> RenderSummary {
-        var o = options
-        o.resolveOnly = true
-        o.output = planPath
-        var summary = try RenderPipeline(options: o, onWarning: onWarning).run()
-        guard let resolved = summary.resolved else { throw MediaError(.internalFailure, path: planPath, "the render made no decisions") }
+    /// `reel plan`: writes the decisions of `job` as a plan to `planPath` (temp file, then
+    /// rename; never over an input). `renderOutput` becomes the plan's `output`; `protecting`
+    /// adds files read that the job's options do not name (the plan they came from).
+    public static func write(job: RenderJob, to planPath: String, renderOutput: String?, protecting: [String] = [],
+                             force: Bool) throws -> String {
+        let o = job.options
         let directory = (planPath as NSString).deletingLastPathComponent
-        let text = try yaml(options: options, resolved: resolved, output: renderOutput, directory: directory.isEmpty ? "." : directory)
+        let text = try yaml(job: job, output: renderOutput, directory: directory.isEmpty ? "." : directory)
         var inputs = [o.input] + [o.subtitles, o.subtitlesEnglish, o.presenter?.path, o.voice, o.music].compactMap { $0 }
         inputs += o.stickers.compactMap(\.image) + protecting
         let file = try OutputFile(destination: planPath, inputs: inputs, force: force, kind: "yaml")
@@ -120,7 +108,6 @@ extension PlanWriter {
             file.discard()
             throw error
         }
-        summary.output = file.destination
-        return summary
+        return file.destination
     }
 }

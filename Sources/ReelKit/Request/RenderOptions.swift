@@ -2,12 +2,12 @@ import Foundation
 import ReelMedia
 
 /// Everything `reel render` needs to know. Flags and (later) plan files fill it in.
-public struct RenderOptions: Sendable {
+public struct RenderOptions: Sendable, Codable {
     /// `byDefault`: `auto` for a landscape recording that the screen band would shrink,
     /// else the whole picture (see CropDecision).
-    public enum Crop: Sendable, Equatable { case none, rect(PixelRect), auto, byDefault }
-    public enum Background: Sendable, Equatable { case blur, color(red: UInt8, green: UInt8, blue: UInt8) }
-    public enum ProgressMode: Sendable { case auto, json, quiet }
+    public enum Crop: Sendable, Equatable, Codable { case none, rect(PixelRect), auto, byDefault }
+    public enum Background: Sendable, Equatable, Codable { case blur, color(red: UInt8, green: UInt8, blue: UInt8) }
+    public enum ProgressMode: Sendable, Codable { case auto, json, quiet }
 
     public var input: String
     /// The plan file the options came from (an input like any other), nil without one.
@@ -39,9 +39,6 @@ public struct RenderOptions: Sendable {
     /// `reel preview`: compose only the frame shown at this output time and write it as a
     /// PNG to `output`; nothing is encoded.
     public var previewAt: Double?
-    /// `reel plan`: make every decision (crop, layout, hook) and return them in the summary's
-    /// `resolved`; nothing is decoded past the planning, nothing written.
-    public var resolveOnly = false
     /// Burned-in subtitles: a bilingual SRT/VTT/ASS file (Chinese line, then English line),
     /// or a Chinese file plus an English file merged by time.
     public var subtitles: String?
@@ -66,7 +63,7 @@ public struct RenderOptions: Sendable {
     public var edit: [EditRange]?
     /// A hook cut played first: its picture, voice and subtitles, under a headline.
     public var hook: Hook?
-    public enum Hook: Sendable, Equatable {
+    public enum Hook: Sendable, Equatable, Codable {
         case range(start: Double, duration: Double)
         /// Picked by `HookPicker`'s score.
         case auto(duration: Double)

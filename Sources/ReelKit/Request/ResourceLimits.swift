@@ -4,7 +4,7 @@ import ReelMedia
 /// How much work one render may be handed: a hostile file should get a clear error, not
 /// minutes of CPU and gigabytes. Each bound has a name for `--limit NAME=VALUE`, for the
 /// rare real input beyond it.
-public struct ResourceLimits: Sendable, Equatable {
+public struct ResourceLimits: Sendable, Equatable, Codable {
     /// Characters in one subtitle cue (the longest real caption is a few hundred).
     public var cueLength = 2_000
     /// Cues in one subtitle file (a two-hour film has ~2 000).

@@ -11,8 +11,8 @@ public struct EditRange: Sendable, Equatable, Codable {
 /// body, or any cut/reorder a plan asks for. Video, audio and subtitles are all read through
 /// it. Each segment is a whole number of output frames and (since 48000 is a multiple of
 /// every allowed rate) a whole number of audio samples, so nothing drifts at a cut.
-public struct EditList: Sendable, Equatable {
-    public struct Segment: Sendable, Equatable {
+public struct EditList: Sendable, Equatable, Codable {
+    public struct Segment: Sendable, Equatable, Codable {
         /// Where the segment starts in the source, in seconds.
         public var sourceStart: Double
         /// Its length in output frames; nil = until the source ends (only the last segment).

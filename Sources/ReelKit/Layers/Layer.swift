@@ -1,0 +1,36 @@
+import Foundation
+import ReelMedia
+
+/// Where one output frame sits: the source picture and time it shows, and its place in
+/// the edit list (the hook, the cut after it).
+struct LayerContext {
+    let source: SourceFrame
+    /// Seconds on the source timeline.
+    let time: Double
+    let segment: EditList.Segment
+    /// Frame index inside the segment.
+    let slot: Int
+    /// The segment before this one is the hook (this is the cut into the body).
+    let afterHook: Bool
+}
+
+/// What a layer draws at one frame. Two equal states draw the same pixels on the same
+/// picture, so the compositor reuses the last result instead of drawing again. `object` is
+/// compared by identity and held, so it cannot be freed and its address reused.
+struct LayerState: Equatable {
+    var object: AnyObject?
+    var values: [Double] = []
+
+    static func == (a: LayerState, b: LayerState) -> Bool { a.object === b.object && a.values == b.values }
+}
+
+/// One layer of the canvas (screen, presenter, stickers, title, headline, hook zoom,
+/// captions, flash), drawn bottom to top. A new layer conforms, says what its state is at a
+/// frame, and is added to `Compositor`'s list in `ComposeStage`.
+protocol Layer: AnyObject {
+    /// Its state at this frame; nil when it draws nothing here.
+    func state(_ c: LayerContext) throws -> LayerState?
+    /// `picture` (nil only for the bottom layer) with this layer drawn over it. Never draws
+    /// into `picture` itself: the compositor may hand it out again.
+    func draw(on picture: Frame?, _ c: LayerContext, state: LayerState) throws -> Frame
+}
