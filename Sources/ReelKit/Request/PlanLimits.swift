@@ -5,7 +5,7 @@ import Foundation
 /// an "alias bomb" (a few lines whose aliases double at each level) used as a key runs for
 /// hours; a deep `[[[[…` nesting recurses once per level. Real plans are a few kilobytes,
 /// use an anchor or two and nest four levels deep.
-public struct PlanLimits: Sendable, Equatable {
+public struct PlanLimits: Sendable, Equatable, Codable {
     /// Largest plan file, in bytes (`--limit plan-bytes=N`, or `--plan-max-bytes`).
     public var maximumBytes: Int
     /// Most aliases (`*name`) in a plan (`--limit plan-aliases=N`, or `--plan-max-aliases`).
