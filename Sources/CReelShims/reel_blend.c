@@ -3,11 +3,31 @@
 // x / 255 for 0 <= x <= 65534 exactly, in 16 bits: (x + 1 + (x >> 8)) >> 8.
 // The signed product of the formula is split into its sign and magnitude so every value
 // fits an unsigned 16-bit lane: |src - dst| * a <= 255 * 255.
+// Eight 16-bit lanes through the compiler's vector extension (clang, gcc): C's integer
+// promotion would otherwise make the auto-vectorizer use 32-bit lanes (measured: 16.6
+// instructions a sample under callgrind, no better than Swift's scalar loop).
+typedef uint16_t reel_u16x8 __attribute__((vector_size(16)));
+
 void reel_blend_row(uint8_t *restrict dst, const uint8_t *restrict src, const uint8_t *restrict alpha,
                     int count, int k, int opaque_copies) {
     const uint16_t kk = (uint16_t)k;
     const uint16_t copies = opaque_copies ? 255 : 256;   // 256: no alpha is that value
-    for (int i = 0; i < count; i++) {
+    int i = 0;
+    for (; i + 8 <= count; i += 8) {
+        reel_u16x8 d, s, al;
+        for (int j = 0; j < 8; j++) { d[j] = dst[i + j]; s[j] = src[i + j]; al[j] = alpha[i + j]; }
+        reel_u16x8 a = (al * kk) >> 8;
+        reel_u16x8 up = (reel_u16x8)(s >= d);
+        reel_u16x8 m = ((up & (s - d)) | (~up & (d - s))) * a;
+        reel_u16x8 x = (up & (m + 127)) | (~up & ((reel_u16x8)(m > 127) & (m - 127)));
+        reel_u16x8 q = (x + 1 + (x >> 8)) >> 8;
+        reel_u16x8 r = (up & (d + q)) | (~up & (d - q));
+        reel_u16x8 none = (reel_u16x8)(a == 0), opaque = (reel_u16x8)(a == copies);
+        r = (none & d) | (~none & r);
+        r = (opaque & s) | (~opaque & r);
+        for (int j = 0; j < 8; j++) dst[i + j] = (uint8_t)r[j];
+    }
+    for (; i < count; i++) {
         uint16_t d = dst[i], s = src[i];
         uint16_t a = (uint16_t)((uint16_t)(alpha[i] * kk) >> 8);
         uint16_t up = s >= d;
