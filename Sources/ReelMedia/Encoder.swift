@@ -37,6 +37,15 @@ public final class Encoder: @unchecked Sendable {
     public static let x264Presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
                                      "slower", "veryslow", "placebo"]
 
+    /// x264's frame threads when none are asked for. x264's own default is 1.5 x cores; on up
+    /// to 2 cores, where reel's decode and compose threads share them, one per core measured
+    /// the same bitrate, SSIM and PSNR (to 5 digits), 2.6 % less CPU and 23 MiB less peak
+    /// memory (1080x1920 veryfast crf 20, see README "Performance"). 0 = x264 decides.
+    static let x264AutomaticThreads: Int = {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        return cores <= 2 ? cores : 0
+    }()
+
     /// Whether this libavcodec has an H.264 (or any) encoder by that name.
     public static func exists(_ name: String) -> Bool { avcodec_find_encoder_by_name(name) != nil }
 
@@ -71,7 +80,8 @@ public final class Encoder: @unchecked Sendable {
         c.pointee.level = Int32(s.level)
         c.pointee.rc_max_rate = Int64(s.maxRateKbps) * 1000
         c.pointee.rc_buffer_size = Int32(s.maxRateKbps * 2000)
-        c.pointee.thread_count = Int32(s.deterministic ? max(s.threads, 1) : s.threads)
+        c.pointee.thread_count = Int32(s.deterministic ? max(s.threads, 1)
+                                       : (s.threads == 0 && s.encoder == "libx264" ? Self.x264AutomaticThreads : s.threads))
         if globalHeader { c.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
         if s.deterministic { c.pointee.flags |= AV_CODEC_FLAG_BITEXACT }
 

@@ -1,4 +1,5 @@
 internal import CFFmpeg
+internal import CReelShims
 import Foundation
 
 /// A picture with alpha prepared once for blending onto yuv420p BT.709 limited-range
@@ -93,13 +94,9 @@ extension Frame {
                     let span = o.rowSpans[row]
                     let lo = max(span.lowerBound, -x0), hi = min(span.upperBound, fw - x0)
                     guard lo < hi else { continue }
-                    for col in lo..<hi {
-                        let tx = x0 + col
-                        let a = (Int(sa[row * o.width + col]) * k) >> 8   // parenthesized: in Swift >> binds tighter than *
-                        if a == 0 { continue }
-                        let d = Int(dst[tx])
-                        dst[tx] = UInt8(d + ((Int(sy[row * o.width + col]) - d) * a + 127) / 255)
-                    }
+                    // The vectorized kernel (reel_blend.c): alpha scaled by k, bit-exact.
+                    let i = row * o.width + lo
+                    reel_blend_row(dst + x0 + lo, sy.baseAddress! + i, sa.baseAddress! + i, Int32(hi - lo), Int32(k), 0)
                 }
             }
         }
@@ -118,15 +115,9 @@ extension Frame {
                         let spanHi = (max(a0.upperBound, a1.upperBound) + 1) / 2
                         let lo = max(spanLo, -x0 / 2), hi = min(spanHi, cw, fcw - x0 / 2)
                         guard lo < hi else { continue }
-                        for col in lo..<hi {
-                            let tx = x0 / 2 + col
-                            let i = row * cw + col
-                            let a = (Int(ca[i]) * k) >> 8
-                            if a == 0 { continue }
-                            let u = Int(du[tx]), v = Int(dv[tx])
-                            du[tx] = UInt8(u + ((Int(cb[i]) - u) * a + 127) / 255)
-                            dv[tx] = UInt8(v + ((Int(cr[i]) - v) * a + 127) / 255)
-                        }
+                        let i = row * cw + lo, tx = x0 / 2 + lo
+                        reel_blend_row(du + tx, cb.baseAddress! + i, ca.baseAddress! + i, Int32(hi - lo), Int32(k), 0)
+                        reel_blend_row(dv + tx, cr.baseAddress! + i, ca.baseAddress! + i, Int32(hi - lo), Int32(k), 0)
                     }
                 }
             }

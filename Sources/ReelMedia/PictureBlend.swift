@@ -1,4 +1,5 @@
 internal import CFFmpeg
+internal import CReelShims
 import Foundation
 
 extension Frame {
@@ -37,30 +38,28 @@ extension Frame {
               let sy = s.data.0, let su = s.data.1, let sv = s.data.2, let sa = s.data.3 else { return }
         let dly = Int(d.linesize.0), dlu = Int(d.linesize.1), dlv = Int(d.linesize.2)
         let sly = Int(s.linesize.0), slu = Int(s.linesize.1), slv = Int(s.linesize.2), sla = Int(s.linesize.3)
+        // Rows through the vectorized C kernels (reel_blend.c), bit-exact with the per-pixel
+        // arithmetic; a 255 alpha copies the presenter's sample.
+        let first = cols.lowerBound, count = cols.count
         for row in max(0, -y0)..<max(0, min(ph, fh - y0)) {
-            let src = sy + row * sly, alpha = sa + row * sla, dst = dy + (y0 + row) * dly + x0
-            for col in cols {
-                let a = Int(alpha[col])
-                if a == 0 { continue }
-                if a == 255 { dst[col] = src[col]; continue }
-                let v = Int(dst[col])
-                dst[col] = UInt8(v + ((Int(src[col]) - v) * a + 127) / 255)
-            }
+            let out: UnsafeMutablePointer<UInt8> = dy + ((y0 + row) * dly + x0 + first)
+            let src: UnsafeMutablePointer<UInt8> = sy + (row * sly + first), alpha: UnsafeMutablePointer<UInt8> = sa + (row * sla + first)
+            reel_blend_row(out, src, alpha, Int32(count), 256, 1)
         }
         let crows = max(0, -y0 / 2)..<max(0, min((ph + 1) / 2, (fh + 1) / 2 - y0 / 2))
         let ccols = max(0, -x0 / 2)..<max(0, min((pw + 1) / 2, (fw + 1) / 2 - x0 / 2))
         guard !ccols.isEmpty else { return }
-        for row in crows {
-            let a0 = sa + min(2 * row, ph - 1) * sla, a1 = sa + min(2 * row + 1, ph - 1) * sla
-            let pu = su + row * slu, pv = sv + row * slv
-            let ou = du + (y0 / 2 + row) * dlu + x0 / 2, ov = dv + (y0 / 2 + row) * dlv + x0 / 2
-            for col in ccols {
-                let c0 = 2 * col, c1 = min(2 * col + 1, pw - 1)
-                let a = (Int(a0[c0]) + Int(a0[c1]) + Int(a1[c0]) + Int(a1[c1]) + 2) >> 2
-                if a == 0 { continue }
-                let u = Int(ou[col]), v = Int(ov[col])
-                ou[col] = UInt8(u + ((Int(pu[col]) - u) * a + 127) / 255)
-                ov[col] = UInt8(v + ((Int(pv[col]) - v) * a + 127) / 255)
+        let cfirst = ccols.lowerBound, ccount = ccols.count
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ccount) { chromaAlpha in
+            let ca = chromaAlpha.baseAddress!
+            for row in crows {
+                let a0 = sa + min(2 * row, ph - 1) * sla, a1 = sa + min(2 * row + 1, ph - 1) * sla
+                reel_chroma_alpha_row(ca, a0, a1, Int32(cfirst), Int32(ccount), Int32(pw))
+                let ou: UnsafeMutablePointer<UInt8> = du + ((y0 / 2 + row) * dlu + x0 / 2 + cfirst)
+                let ov: UnsafeMutablePointer<UInt8> = dv + ((y0 / 2 + row) * dlv + x0 / 2 + cfirst)
+                let pu: UnsafeMutablePointer<UInt8> = su + (row * slu + cfirst), pv: UnsafeMutablePointer<UInt8> = sv + (row * slv + cfirst)
+                reel_blend_row(ou, pu, ca, Int32(ccount), 256, 0)
+                reel_blend_row(ov, pv, ca, Int32(ccount), 256, 0)
             }
         }
     }
