@@ -78,6 +78,9 @@ struct BatchCommand: ParsableCommand, StopsByCancelling {
         }
         let outcomes: [BatchRunner.Outcome]
         do { outcomes = try runner.run() } catch { fail(error) }
+        // Stopped by a signal: 128 + signal once the running jobs are stopped and cleaned up,
+        // whatever their outcomes (the printer said why); no report of a half-run batch.
+        if let code = Interruption.finishStopping() { throw ExitCode(code) }
         if !noReport {
             do { try BatchReport.write(runner: runner) } catch { printer.warn("report: \(error)") }
         }

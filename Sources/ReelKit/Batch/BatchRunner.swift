@@ -137,8 +137,9 @@ public final class BatchRunner {
         for job in mine { onEvent(BatchEvent(.queued, job: job.name)) }
         var queue = mine[...]
         var running: [Running] = []
-        while !queue.isEmpty || !running.isEmpty {
-            while running.count < max(1, options.jobs), let job = queue.popFirst() {
+        // A signal (Cancellation) stops starting jobs: `interrupt()` has stopped the running ones.
+        while (!queue.isEmpty && !Cancellation.isRequested) || !running.isEmpty {
+            while running.count < max(1, options.jobs), !Cancellation.isRequested, let job = queue.popFirst() {
                 if let r = start(job) { running.append(r) }
             }
             if running.isEmpty { continue }

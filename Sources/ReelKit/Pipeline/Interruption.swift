@@ -23,7 +23,19 @@ public enum Interruption {
             watcher.name = "reel-signals"
             watcher.start()
         }
-        if let (handler, sig) = call { handler(sig) }
+        if let (handler, sig) = call {
+            handler(sig)
+            state.callbackFinished()
+        }
+    }
+
+    /// For a command whose work ends on its own once cancelled (a batch): waits until the
+    /// `onSignal` callback has finished (it stops and cleans up what runs), then gives the
+    /// exit code, 128 + signal; nil when no signal stopped the run.
+    public static func finishStopping() -> Int32? {
+        guard let code = exitCode else { return nil }
+        state.waitForCallback(seconds: 30)
+        return code
     }
 
     /// Back to the default action of every signal (SIGPIPE too), for a command that does not
@@ -45,7 +57,10 @@ public enum Interruption {
             let n = read(fd, &byte, 1)
             if n == 1 {
                 let sig = Int32(byte)
-                if let handler = state.firstDelivery() { handler(sig) }
+                if let handler = state.firstDelivery() {
+                    handler(sig)
+                    state.callbackFinished()
+                }
                 lastResort(after: 20, signal: Cancellation.signal ?? sig)
             } else if n < 0 && errno == EINTR {
                 continue
@@ -72,6 +87,8 @@ public enum Interruption {
         private var handler: (@Sendable (Int32) -> Void)?
         private var delivered = false
         private var seen = false
+        private var finished = false
+        private let done = DispatchSemaphore(value: 0)
 
         /// The watcher's descriptor when the handlers were installed now; the callback to run
         /// now when a signal came before it was given.
@@ -91,6 +108,19 @@ public enum Interruption {
                 return (fd, (onSignal, sig))
             }
             return (fd, nil)
+        }
+
+        func callbackFinished() {
+            lock.lock(); finished = true; lock.unlock()
+            done.signal()
+        }
+
+        /// Returns once the callback has run (at once when there is none to run).
+        func waitForCallback(seconds: Double) {
+            lock.lock()
+            let pending = handler != nil && !finished
+            lock.unlock()
+            if pending { _ = done.wait(timeout: .now() + seconds) }
         }
 
         /// The callback, the first time a signal is delivered (nil after, or without one).
