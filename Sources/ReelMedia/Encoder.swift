@@ -163,16 +163,19 @@ public final class Encoder: @unchecked Sendable {
     }
 
     /// A planar float audio frame the encoder accepts, filled from the given channels.
-    public func makeAudioFrame(_ channels: [[Float]], range: Range<Int>, pts: Int64) -> Frame {
+    public func makeAudioFrame(_ channels: [[Float]], range: Range<Int>, pts: Int64) throws -> Frame {
         let frame = Frame()
         let f = frame.pointer
         f.pointee.nb_samples = Int32(range.count)
         f.pointee.format = AV_SAMPLE_FMT_FLTP.rawValue
         f.pointee.sample_rate = context.pointee.sample_rate
         av_channel_layout_copy(&f.pointee.ch_layout, &context.pointee.ch_layout)
-        av_frame_get_buffer(f, 0)
+        try frame.allocateBuffers("an audio frame of \(range.count) samples")
         for (c, samples) in channels.enumerated() {
-            let plane = UnsafeMutableRawPointer(f.pointee.extended_data[c]!).assumingMemoryBound(to: Float.self)
+            guard c < Int(f.pointee.ch_layout.nb_channels), let data = f.pointee.extended_data[c] else {
+                throw MediaError(.internalFailure, path: name, "audio frame has no plane \(c)")
+            }
+            let plane = UnsafeMutableRawPointer(data).assumingMemoryBound(to: Float.self)
             samples.withUnsafeBufferPointer { src in
                 plane.update(from: src.baseAddress! + range.lowerBound, count: range.count)
             }

@@ -70,7 +70,4 @@ public final class FilterGraph: @unchecked Sendable {
         let tb = av_buffersink_get_time_base(sink)
         return Rational(Int(tb.num), Int(tb.den))
     }
-
-    /// Whether this libavfilter has a filter by that name.
-    public static func has(_ name: String) -> Bool { avfilter_get_by_name(name) != nil }
 }

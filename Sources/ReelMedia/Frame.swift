@@ -27,6 +27,19 @@ public final class Frame: @unchecked Sendable {
     /// Number of audio samples per channel (0 for video).
     public var sampleCount: Int { Int(pointer.pointee.nb_samples) }
 
+    /// Allocates the buffers for the size, format (and samples) already set. libav can fail
+    /// here (out of memory, a format without a size): the planes would be nil, so throw
+    /// instead of letting a caller unwrap them.
+    func allocateBuffers(_ what: @autoclosure () -> String) throws {
+        try check(av_frame_get_buffer(pointer, 0), path: "", "cannot allocate \(what())")
+    }
+
+    /// Makes the buffers this frame's own before writing into them (a reused canvas or a
+    /// decoder's reference must not change under other frames); throws when libav cannot.
+    func makeWritable(_ what: @autoclosure () -> String) throws {
+        try check(av_frame_make_writable(pointer), path: "", "cannot write into \(what())")
+    }
+
     /// A new reference to the same buffers (cheap; no pixel copy).
     public func reference() -> Frame {
         let copy = Frame()

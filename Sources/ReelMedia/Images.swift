@@ -67,16 +67,17 @@ extension Frame {
     }
 
     /// A frame holding an RGB picture (for writing it out).
-    public convenience init(_ image: RGBImage) {
+    public convenience init(_ image: RGBImage) throws {
         self.init()
         let f = pointer
         f.pointee.width = Int32(image.width)
         f.pointee.height = Int32(image.height)
         f.pointee.format = AV_PIX_FMT_RGB24.rawValue
-        av_frame_get_buffer(f, 0)
+        try allocateBuffers("a \(image.width)x\(image.height) RGB picture")
+        guard let data = f.pointee.data.0 else { throw MediaError(.internalFailure, path: "", "RGB picture has no plane") }
         image.pixels.withUnsafeBufferPointer { src in
             for row in 0..<image.height {
-                (f.pointee.data.0! + row * Int(f.pointee.linesize.0)).update(from: src.baseAddress! + row * image.width * 3, count: image.width * 3)
+                (data + row * Int(f.pointee.linesize.0)).update(from: src.baseAddress! + row * image.width * 3, count: image.width * 3)
             }
         }
     }
@@ -95,7 +96,7 @@ public enum PNGFile {
         ctx.pointee.pix_fmt = AV_PIX_FMT_RGB24
         ctx.pointee.time_base = AVRational(num: 1, den: 1)
         try check(avcodec_open2(ctx, codec, nil), path: path, "PNG encoder")
-        let frame = Frame(image)
+        let frame = try Frame(image)
         frame.pts = 0
         try check(avcodec_send_frame(ctx, frame.pointer), path: path, "PNG encoding")
         try check(avcodec_send_frame(ctx, nil), path: path, "PNG encoding")

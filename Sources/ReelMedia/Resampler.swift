@@ -9,7 +9,6 @@ public final class Resampler: @unchecked Sendable {
     private var context: OpaquePointer?
     private var inputSignature: (rate: Int32, format: Int32, layout: String)?
     public let outputRate: Int
-    public static let outputChannels = 2
 
     public init(outputRate: Int = 48000) {
         self.outputRate = outputRate

@@ -33,13 +33,7 @@ final class BoundedQueue<Element>: @unchecked Sendable {
         return takeLocked()
     }
 
-    /// Returns an item if one is ready, without waiting.
-    func tryPop() -> Element? {
-        condition.lock()
-        defer { condition.unlock() }
-        return takeLocked()
-    }
-
+    /// Takes the oldest item (the lock is held), waking a producer waiting for room.
     private func takeLocked() -> Element? {
         guard items.count - head > 0 else { return nil }
         let item = items[head]

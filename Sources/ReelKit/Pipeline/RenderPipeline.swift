@@ -462,16 +462,16 @@ public final class RenderPipeline: @unchecked Sendable {
             let picture = try layers.presenter?.picture(atSourceTime: t)
             if let last = lastLayered, last.canvas === base, last.presenter === picture, last.hook == hook { return last.frame }
             let out = base.reference()
-            if let picture, let p = layers.presenter { out.blend(picture: picture, x: p.x, y: p.y) }
+            if let picture, let p = layers.presenter { try out.blend(picture: picture, x: p.x, y: p.y) }
             // Stickers go with the presenter's picture (none while it is off) or on the canvas.
             if picture != nil || layers.presenter == nil {
                 for (i, sticker) in layers.stickers.enumerated() {
                     let shift = picture.flatMap { tracker?.shift(i, on: $0) } ?? (dx: 0, dy: 0)
-                    out.blend(sticker.overlay, x: sticker.x + shift.dx, y: sticker.y + shift.dy)
+                    try out.blend(sticker.overlay, x: sticker.x + shift.dx, y: sticker.y + shift.dy)
                 }
             }
-            if !hook, let title = layers.title { out.blend(title.overlay, x: title.x, y: title.y) }
-            if hook, !zoom.isActive, let h = layers.headline { out.blend(h.overlay, x: h.x, y: h.y) }
+            if !hook, let title = layers.title { try out.blend(title.overlay, x: title.x, y: title.y) }
+            if hook, !zoom.isActive, let h = layers.headline { try out.blend(h.overlay, x: h.x, y: h.y) }
             lastLayered = (base, picture, hook, out)
             return out
         }
@@ -483,7 +483,7 @@ public final class RenderPipeline: @unchecked Sendable {
                 if segment.isHook, let frames = segment.frames, zoom.isActive {
                     // The picture punches in; the headline on top stays still.
                     base = try zoom.apply(base, progress: Double(slot) / Double(max(1, frames - 1)))
-                    if let h = layers.headline { base.blend(h.overlay, x: h.x, y: h.y) }
+                    if let h = layers.headline { try base.blend(h.overlay, x: h.x, y: h.y) }
                 }
                 var out = base.reference()
                 if let subtitles = layers.subtitles, let caption = try subtitles.overlay(at: t, segmentStart: segment.sourceStart) {
@@ -492,14 +492,14 @@ public final class RenderPipeline: @unchecked Sendable {
                     if let last = lastCaptioned, last.base === base, last.cue == caption.cue, last.opacity == caption.opacity {
                         out = last.frame.reference()
                     } else {
-                        out.blend(caption.overlay, x: caption.x, y: caption.y, opacity: caption.opacity)
+                        try out.blend(caption.overlay, x: caption.x, y: caption.y, opacity: caption.opacity)
                         lastCaptioned = (base, caption.cue, caption.opacity, out)
                     }
                 }
                 // The cut from the hook into the body: a white flash fading over 4 frames.
                 if let flash, !segment.isHook, index > 0, edit.segments[index - 1].isHook, slot < 4 {
                     out = out.reference()
-                    out.blend(flash, x: 0, y: 0, opacity: 0.55 * Double(4 - slot) / 4)
+                    try out.blend(flash, x: 0, y: 0, opacity: 0.55 * Double(4 - slot) / 4)
                 }
                 out.pts = Int64(segment.outputStart + slot)
                 if !canvasQueue.push(out) { return false }
@@ -590,7 +590,7 @@ public final class RenderPipeline: @unchecked Sendable {
                     if final { fifo.appendSilence(n - fifo.count) } else { break }
                 }
                 let chunk = fifo.take(n)
-                let frame = audio.makeAudioFrame(chunk, range: 0..<n, pts: Int64(audioWritten))
+                let frame = try audio.makeAudioFrame(chunk, range: 0..<n, pts: Int64(audioWritten))
                 for p in try audio.encode(frame) { try muxer.write(p, stream: audioStream) }
                 audioWritten += n
             }
