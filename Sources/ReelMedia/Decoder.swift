@@ -1,4 +1,5 @@
 internal import CFFmpeg
+internal import CReelShims
 import Foundation
 
 /// Decodes one stream of a Demuxer (send packets, receive frames).
@@ -96,7 +97,8 @@ public final class Decoder: @unchecked Sendable {
                 sawTimestamp = true
             } else if !sawTimestamp {
                 f.pointee.pts = untimedNext
-                untimedNext += f.pointee.pkt_duration > 0 ? f.pointee.pkt_duration : nominalDuration
+                let duration = reel_frame_duration(f)
+                untimedNext += duration > 0 ? duration : nominalDuration
             }
             frames.append(frame)
         }

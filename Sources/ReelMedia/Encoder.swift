@@ -67,7 +67,7 @@ public final class Encoder: @unchecked Sendable {
         c.pointee.gop_size = Int32(s.fps * s.keyframeSeconds)
         c.pointee.keyint_min = 1
         c.pointee.flags |= Int32(bitPattern: AV_CODEC_FLAG_CLOSED_GOP)
-        c.pointee.profile = FF_PROFILE_H264_HIGH
+        c.pointee.profile = reel_profile_h264_high()
         c.pointee.level = Int32(s.level)
         c.pointee.rc_max_rate = Int64(s.maxRateKbps) * 1000
         c.pointee.rc_buffer_size = Int32(s.maxRateKbps * 2000)
@@ -119,7 +119,7 @@ public final class Encoder: @unchecked Sendable {
         ctx.pointee.sample_fmt = AV_SAMPLE_FMT_FLTP
         reel_channel_layout_stereo(&ctx.pointee.ch_layout)
         ctx.pointee.bit_rate = Int64(bitrate)
-        ctx.pointee.profile = FF_PROFILE_AAC_LOW
+        ctx.pointee.profile = reel_profile_aac_low()
         ctx.pointee.time_base = AVRational(num: 1, den: Int32(rate))
         if globalHeader { ctx.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
         let opened = avcodec_open2(ctx, codec, nil)
