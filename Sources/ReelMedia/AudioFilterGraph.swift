@@ -112,13 +112,7 @@ public final class AudioFilterGraph: @unchecked Sendable {
             let plane = UnsafeRawPointer(f.pointee.extended_data[c]!).assumingMemoryBound(to: Float.self)
             channels.append(Array(UnsafeBufferPointer(start: plane, count: count)))
         }
-        var metadata: [String: String] = [:]
-        var entry: UnsafeMutablePointer<AVDictionaryEntry>? = nil
-        while let e = av_dict_get(f.pointee.metadata, "", entry, AV_DICT_IGNORE_SUFFIX) {
-            metadata[String(cString: e.pointee.key)] = String(cString: e.pointee.value)
-            entry = e
-        }
-        return AudioChunk(channels: channels, metadata: metadata)
+        return AudioChunk(channels: channels, metadata: Frame.metadata(f))
     }
 
     /// The common length of the two channels; throws when the shape is wrong (a caller's bug).

@@ -44,6 +44,11 @@ public final class FilterGraph: @unchecked Sendable {
         sink = dst!
     }
 
+    /// A graph from a typed chain (see `FilterChain`): the text is rendered and escaped there.
+    public convenience init(_ chain: FilterChain, input: Frame, timeBase: Rational, threads: Int = 1) throws {
+        try self.init(chain.description, input: input, timeBase: timeBase, threads: threads)
+    }
+
     deinit {
         var g: UnsafeMutablePointer<AVFilterGraph>? = graph
         avfilter_graph_free(&g)

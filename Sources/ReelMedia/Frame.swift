@@ -40,6 +40,19 @@ public final class Frame: @unchecked Sendable {
         try check(av_frame_make_writable(pointer), path: "", "cannot write into \(what())")
     }
 
+    /// What filters attached to the frame (`lavfi.r128.I` from ebur128, …); tests read it.
+    var metadata: [String: String] { Frame.metadata(pointer) }
+
+    static func metadata(_ f: UnsafeMutablePointer<AVFrame>) -> [String: String] {
+        var metadata: [String: String] = [:]
+        var entry: UnsafeMutablePointer<AVDictionaryEntry>? = nil
+        while let e = av_dict_get(f.pointee.metadata, "", entry, AV_DICT_IGNORE_SUFFIX) {
+            metadata[String(cString: e.pointee.key)] = String(cString: e.pointee.value)
+            entry = e
+        }
+        return metadata
+    }
+
     /// A new reference to the same buffers (cheap; no pixel copy).
     public func reference() -> Frame {
         let copy = Frame()

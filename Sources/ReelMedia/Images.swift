@@ -15,8 +15,9 @@ extension Frame {
     /// The picture as packed rgb24 (BT.709 limited-range YUV read correctly), optionally scaled.
     public func rgbImage(width: Int? = nil, height: Int? = nil) throws -> RGBImage {
         let w = width ?? self.width, h = height ?? self.height
-        let graph = try FilterGraph("[in]scale=\(w):\(h):flags=bicubic+accurate_rnd+bitexact:in_color_matrix=bt709:in_range=tv,format=rgb24[out]",
-                                    input: self, timeBase: Rational(1, 1))
+        let toRGB = FilterChain([.scale(w, h, flags: .exactBicubic, [.init("in_color_matrix", "bt709"), .init("in_range", "tv")]),
+                                 .format("rgb24")])
+        let graph = try FilterGraph(toRGB, input: self, timeBase: Rational(1, 1))
         let copy = reference()
         copy.pts = 0
         guard let out = try graph.process(copy).first else {
@@ -35,7 +36,7 @@ extension Frame {
     /// The picture scaled to w x h as premultiplied RGBA (rows packed): for stickers. Frames
     /// without alpha come out opaque; YUV is read with its own tags (untagged: BT.709).
     public func premultipliedRGBA(width w: Int, height h: Int) throws -> [UInt8] {
-        let graph = try FilterGraph("[in]scale=\(w):\(h):flags=bicubic+accurate_rnd+bitexact,format=rgba[out]", input: self, timeBase: Rational(1, 1))
+        let graph = try FilterGraph(FilterChain([.scale(w, h, flags: .exactBicubic), .format("rgba")]), input: self, timeBase: Rational(1, 1))
         let copy = reference()
         copy.pts = 0
         guard let out = try graph.process(copy).first else {
@@ -113,12 +114,10 @@ public enum PNGFile {
             throw MediaError(.invalidInput, path: path, "no picture")
         }
         let decoder = try Decoder(demuxer, stream: index, threads: 1)
-        while let packet = try demuxer.readPacket() {
-            if packet.streamIndex != index { continue }
-            if let frame = try decoder.decode(packet).first { return try frame.rgbImage() }
+        guard let frame = try DecodedFrames(demuxer, decoder: decoder, damaged: .fail).next() else {
+            throw MediaError(.invalidInput, path: path, "no picture")
         }
-        if let frame = try decoder.decode(nil).first { return try frame.rgbImage() }
-        throw MediaError(.invalidInput, path: path, "no picture")
+        return try frame.rgbImage()
     }
 }
 

@@ -13,14 +13,13 @@ final class VideoFrameReader {
     private(set) var duration: Double
     private let demuxer: Demuxer
     private let decoder: Decoder
+    private let frames: DecodedFrames
     private let timeBase: Rational
     let origin: Double
     private let fps: Int
     private var current: (frame: Frame, time: Double)?
     private var upcoming: (frame: Frame, time: Double)?
     private var atStart = true
-    private var ended = false
-    private var badPackets = 0
     private(set) var isStill = false
 
     init(path: String, stream: StreamInfo, fps: Int, threads: Int) throws {
@@ -40,7 +39,7 @@ final class VideoFrameReader {
             }
         }
         decoder = try Decoder(demuxer, stream: index, threads: threads, preferredDecoder: preferred)
-        demuxer.keepOnly([index])
+        frames = DecodedFrames(demuxer, decoder: decoder)
         timeBase = decoder.timeBase
         origin = demuxer.startTime(of: index)
         duration = stream.duration ?? demuxer.duration ?? 0
@@ -76,11 +75,8 @@ final class VideoFrameReader {
     }
 
     private func seek(to t: Double) throws {
-        try demuxer.seek(to: origin + max(0, t), keyframeOf: decoder.streamIndex)
-        decoder.reset()
-        ended = false
+        try frames.seek(to: origin + max(0, t))
         upcoming = nil
-        decoded = []
         try advance()
         guard let first = upcoming else { return }   // nothing after the seek point: keep what we have
         current = first
@@ -92,28 +88,14 @@ final class VideoFrameReader {
     /// Decodes until one more frame is waiting in `upcoming` (or the file ends).
     private func advance() throws {
         while upcoming == nil {
-            if !decoded.isEmpty {
-                let frame = decoded.removeFirst()
-                if let t = frame.seconds(in: timeBase) {
-                    upcoming = (frame, t - origin)
-                    lastFrameTime = max(lastFrameTime, t - origin)
-                }
-                continue
-            }
-            if ended { try checkComplete(); return }
-            guard let packet = try demuxer.readPacket() else {
-                decoded = (try? decoder.decode(nil)) ?? []
-                ended = true
-                continue
-            }
-            do { decoded = try decoder.decode(packet) } catch {
-                // One damaged packet is concealed, not fatal.
-                badPackets += 1
-                if badPackets > 50 { throw error }
+            // Damaged packets are concealed by the standard rule (DecodedFrames).
+            guard let frame = try frames.next() else { try checkComplete(); return }
+            if let t = frame.seconds(in: timeBase) {
+                upcoming = (frame, t - origin)
+                lastFrameTime = max(lastFrameTime, t - origin)
             }
         }
     }
-    private var decoded: [Frame] = []
     private var lastFrameTime = 0.0
     private var checkedEnd = false
 
