@@ -3,8 +3,11 @@ import Foundation
 /// The decoded frames of one or more streams of a file, in file order: reads packets, skips
 /// other streams, decodes, conceals damaged packets by one rule, and drains every decoder at
 /// the end of the file. The one place reel turns packets into frames; EAGAIN/EOF stay
-/// control flow inside `Decoder`. Used from one thread at a time.
-public final class DecodedFrames {
+/// control flow inside `Decoder`.
+/// `@unchecked Sendable`: one owner at a time. It is made on one thread and handed to the one
+/// thread that uses it (a pipeline stage); it is never used from two threads at once, which libav's
+/// contexts do not allow. The compiler cannot see that hand-off, so it is stated here.
+public final class DecodedFrames: @unchecked Sendable {
     /// What a packet the decoder refuses does.
     public enum DamagedPackets: Sendable, Equatable {
         /// The first one fails the whole read (checkers: hashes must not skip a frame).

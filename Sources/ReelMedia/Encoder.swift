@@ -29,6 +29,9 @@ public struct VideoEncoderSettings: Sendable {
 }
 
 /// Wraps an opened libavcodec encoder; frames in, packets out.
+/// `@unchecked Sendable`: one owner at a time. It is made on one thread and handed to the one
+/// thread that uses it (a pipeline stage); it is never used from two threads at once, which libav's
+/// contexts do not allow. The compiler cannot see that hand-off, so it is stated here.
 public final class Encoder: @unchecked Sendable {
     let context: UnsafeMutablePointer<AVCodecContext>
     public let name: String

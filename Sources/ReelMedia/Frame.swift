@@ -3,7 +3,9 @@ internal import CReelShims
 import Foundation
 
 /// One decoded or composed picture or block of audio samples. Owns its AVFrame; freed in deinit.
-/// Frames are handed from stage to stage (one owner at a time), hence @unchecked Sendable.
+/// `@unchecked Sendable`: frames are handed from stage to stage through queues, one owner at a
+/// time; pixels are written only by the owner, after `makeWritable` gave it buffers of its
+/// own (a frame shared by reference with another stage is copied first, never changed in place).
 public final class Frame: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<AVFrame>
 
@@ -104,6 +106,9 @@ public final class Frame: @unchecked Sendable {
 }
 
 /// One compressed packet. Owns its AVPacket.
+/// `@unchecked Sendable`: one owner at a time. It is made on one thread and handed to the one
+/// thread that uses it (a pipeline stage); it is never used from two threads at once, which libav's
+/// contexts do not allow. The compiler cannot see that hand-off, so it is stated here.
 public final class Packet: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<AVPacket>
 

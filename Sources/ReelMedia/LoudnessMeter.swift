@@ -62,8 +62,8 @@ public final class LoudnessMeter {
     private var result: Loudness?
 
     public init() throws {
-        r128 = try AudioFilterGraph("ebur128=metadata=1", sampleRate: Self.sampleRate)
-        upsampler = try AudioFilterGraph("aresample=\(4 * Self.sampleRate)", sampleRate: Self.sampleRate)
+        r128 = try AudioFilterGraph([Filter("ebur128", ["metadata": "1"])], sampleRate: Self.sampleRate)
+        upsampler = try AudioFilterGraph([Filter("aresample", [.init(nil, "\(4 * Self.sampleRate)")])], sampleRate: Self.sampleRate)
     }
 
     /// Adds the next samples: two channels of equal length at 48 kHz.

@@ -4,7 +4,10 @@ import Foundation
 /// format, sample aspect or colour tags differ from the frames the graph was configured for
 /// (what ffmpeg's fftools do on a mid-stream change). The old graph is flushed first, so
 /// frames it still held (bwdif keeps one) come out before the new graph's.
-public final class ReconfiguringFilter {
+/// `@unchecked Sendable`: one owner at a time. It is made on one thread and handed to the one
+/// thread that uses it (a pipeline stage); it is never used from two threads at once, which libav's
+/// contexts do not allow. The compiler cannot see that hand-off, so it is stated here.
+public final class ReconfiguringFilter: @unchecked Sendable {
     /// What a graph is configured for; a change in any of these needs a new graph.
     struct InputShape: Equatable {
         var width: Int, height: Int
