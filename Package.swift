@@ -31,10 +31,13 @@ let package = Package(
             pkgConfig: "harfbuzz",
             providers: [.apt(["libfreetype-dev", "libharfbuzz-dev", "libfontconfig1-dev", "libunibreak-dev"])]
         ),
+        // ReelText and ReelMedia build in Swift 6 mode (complete concurrency checking); the
+        // targets above them stay in 5 until their stages and layers are rewritten (see swiftLanguageModes).
         .target(
             name: "ReelText",
             dependencies: ["CText"],
-            path: "Sources/ReelText"
+            path: "Sources/ReelText",
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .target(
             name: "CReelShims",
@@ -44,7 +47,8 @@ let package = Package(
         .target(
             name: "ReelMedia",
             dependencies: ["CFFmpeg", "CReelShims"],
-            path: "Sources/ReelMedia"
+            path: "Sources/ReelMedia",
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .target(
             name: "ReelKit",

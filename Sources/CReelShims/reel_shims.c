@@ -3,7 +3,11 @@
 #include <libavutil/channel_layout.h>
 #include <libavutil/display.h>
 #include <libavutil/frame.h>
+#include <libavutil/version.h>
+#include <libavcodec/avcodec.h>
+#include <libavcodec/version.h>
 #include <libavformat/avformat.h>
+#include <libavformat/version.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -27,7 +31,15 @@ void reel_channel_layout_stereo(AVChannelLayout *layout) {
 int reel_stream_orientation(const AVStream *stream, int *clockwise, int *mirror) {
     *clockwise = 0;
     *mirror = 0;
-    const int32_t *m = (const int32_t *)av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, NULL);
+    const int32_t *m = NULL;
+#if LIBAVFORMAT_VERSION_INT >= AV_VERSION_INT(60, 15, 100)
+    const AVPacketSideData *sd = av_packet_side_data_get(stream->codecpar->coded_side_data,
+                                                         stream->codecpar->nb_coded_side_data,
+                                                         AV_PKT_DATA_DISPLAYMATRIX);
+    if (sd && sd->size >= 9 * sizeof(int32_t)) m = (const int32_t *)sd->data;
+#else
+    m = (const int32_t *)av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, NULL);
+#endif
     if (!m) return 0;
     double ccw = av_display_rotation_get(m);
     if (isnan(ccw)) return 0;
@@ -55,6 +67,38 @@ int reel_stream_orientation(const AVStream *stream, int *clockwise, int *mirror)
         *mirror = ((int64_t)m[0] * m[4] - (int64_t)m[1] * m[3]) < 0;
     }
     return 1;
+}
+
+int64_t reel_frame_duration(const AVFrame *frame) {
+#if LIBAVUTIL_VERSION_INT >= AV_VERSION_INT(57, 30, 100)
+    return frame->duration;
+#else
+    return frame->pkt_duration;
+#endif
+}
+
+void reel_set_frame_duration(AVFrame *frame, int64_t duration) {
+#if LIBAVUTIL_VERSION_INT >= AV_VERSION_INT(57, 30, 100)
+    frame->duration = duration;
+#else
+    frame->pkt_duration = duration;
+#endif
+}
+
+int reel_profile_h264_high(void) {
+#ifdef AV_PROFILE_H264_HIGH
+    return AV_PROFILE_H264_HIGH;
+#else
+    return FF_PROFILE_H264_HIGH;
+#endif
+}
+
+int reel_profile_aac_low(void) {
+#ifdef AV_PROFILE_AAC_LOW
+    return AV_PROFILE_AAC_LOW;
+#else
+    return FF_PROFILE_AAC_LOW;
+#endif
 }
 
 int reel_frame_is_interlaced(const AVFrame *frame) {

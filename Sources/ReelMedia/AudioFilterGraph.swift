@@ -14,11 +14,15 @@ public struct AudioChunk: Sendable {
 /// A libavfilter audio graph `abuffer → chain → abuffersink` fed with 48 kHz stereo planar
 /// float chunks. Output is always planar float (an `aformat` is appended to the chain); its
 /// rate is whatever the chain makes (e.g. 192 kHz after `aresample=192000`).
-/// The chain holds only filter names and numbers reel builds itself: user text never enters it.
+/// The chain is built from typed filters (`FilterChain` renders and escapes the text).
+/// `@unchecked Sendable`: one owner at a time. It is made on one thread and handed to the one
+/// thread that uses it (a pipeline stage); it is never used from two threads at once, which libav's
+/// contexts do not allow. The compiler cannot see that hand-off, so it is stated here.
 public final class AudioFilterGraph: @unchecked Sendable {
     private let graph: UnsafeMutablePointer<AVFilterGraph>
     private let source: UnsafeMutablePointer<AVFilterContext>
     private let sink: UnsafeMutablePointer<AVFilterContext>
+    /// The chain as libavfilter text (for error messages).
     public let chain: String
     public let sampleRate: Int
     public static let channelCount = 2
@@ -26,15 +30,16 @@ public final class AudioFilterGraph: @unchecked Sendable {
     private var nextPTS: Int64 = 0
     private var finished = false
 
-    /// - Parameter chain: the filters between the source and the sink, e.g. "ebur128=metadata=1".
-    public init(_ chain: String, sampleRate: Int = 48000) throws {
+    /// - Parameter filters: the filters between the source and the sink, e.g. ebur128.
+    public init(_ filters: [Filter], sampleRate: Int = 48000) throws {
         guard let g = avfilter_graph_alloc() else { fatalError("avfilter_graph_alloc: out of memory") }
         graph = g
-        self.chain = chain
+        let planarStereo = Filter("aformat", ["sample_fmts": "fltp", "channel_layouts": "stereo"])
+        chain = FilterChain(filters, inputs: [], outputs: []).description
         self.sampleRate = sampleRate
         g.pointee.nb_threads = 1
         let args = "sample_rate=\(sampleRate):sample_fmt=fltp:channel_layout=stereo:time_base=1/\(sampleRate)"
-        let description = "\(chain),aformat=sample_fmts=fltp:channel_layouts=stereo"
+        let description = FilterChain(filters + [planarStereo], inputs: [], outputs: []).description
         var src: UnsafeMutablePointer<AVFilterContext>? = nil
         var dst: UnsafeMutablePointer<AVFilterContext>? = nil
         do {
@@ -112,13 +117,7 @@ public final class AudioFilterGraph: @unchecked Sendable {
             let plane = UnsafeRawPointer(f.pointee.extended_data[c]!).assumingMemoryBound(to: Float.self)
             channels.append(Array(UnsafeBufferPointer(start: plane, count: count)))
         }
-        var metadata: [String: String] = [:]
-        var entry: UnsafeMutablePointer<AVDictionaryEntry>? = nil
-        while let e = av_dict_get(f.pointee.metadata, "", entry, AV_DICT_IGNORE_SUFFIX) {
-            metadata[String(cString: e.pointee.key)] = String(cString: e.pointee.value)
-            entry = e
-        }
-        return AudioChunk(channels: channels, metadata: metadata)
+        return AudioChunk(channels: channels, metadata: Frame.metadata(f))
     }
 
     /// The common length of the two channels; throws when the shape is wrong (a caller's bug).

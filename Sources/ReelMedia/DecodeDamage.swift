@@ -12,8 +12,9 @@ public struct DecodeDamage: Sendable {
     public static let limit = 50
     public private(set) var incidents = 0
     private var open = false
+    private let limit: Int
 
-    public init() {}
+    public init(limit: Int = DecodeDamage.limit) { self.limit = limit }
 
     /// `packet` failed to decode with `error`: throws it when the damage is too much.
     public mutating func failed(_ packet: Packet?, _ error: Error) throws {
@@ -25,7 +26,7 @@ public struct DecodeDamage: Sendable {
         if open, !keyframe { return }
         open = true
         incidents += 1
-        if incidents > Self.limit { throw error }
+        if incidents > limit { throw error }
     }
 
     /// A packet decoded: any open incident is over.

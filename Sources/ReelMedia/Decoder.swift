@@ -1,7 +1,11 @@
 internal import CFFmpeg
+internal import CReelShims
 import Foundation
 
 /// Decodes one stream of a Demuxer (send packets, receive frames).
+/// `@unchecked Sendable`: one owner at a time. It is made on one thread and handed to the one
+/// thread that uses it (a pipeline stage); it is never used from two threads at once, which libav's
+/// contexts do not allow. The compiler cannot see that hand-off, so it is stated here.
 public final class Decoder: @unchecked Sendable {
     let context: UnsafeMutablePointer<AVCodecContext>
     public let streamIndex: Int
@@ -96,7 +100,8 @@ public final class Decoder: @unchecked Sendable {
                 sawTimestamp = true
             } else if !sawTimestamp {
                 f.pointee.pts = untimedNext
-                untimedNext += f.pointee.pkt_duration > 0 ? f.pointee.pkt_duration : nominalDuration
+                let duration = reel_frame_duration(f)
+                untimedNext += duration > 0 ? duration : nominalDuration
             }
             frames.append(frame)
         }

@@ -3,6 +3,9 @@ internal import CReelShims
 import Foundation
 
 /// Opens a media file and reads its packets in file order.
+/// `@unchecked Sendable`: one owner at a time. It is made on one thread and handed to the one
+/// thread that uses it (a pipeline stage); it is never used from two threads at once, which libav's
+/// contexts do not allow. The compiler cannot see that hand-off, so it is stated here.
 public final class Demuxer: @unchecked Sendable {
     let context: UnsafeMutablePointer<AVFormatContext>
     public let path: String

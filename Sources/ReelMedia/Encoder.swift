@@ -29,6 +29,9 @@ public struct VideoEncoderSettings: Sendable {
 }
 
 /// Wraps an opened libavcodec encoder; frames in, packets out.
+/// `@unchecked Sendable`: one owner at a time. It is made on one thread and handed to the one
+/// thread that uses it (a pipeline stage); it is never used from two threads at once, which libav's
+/// contexts do not allow. The compiler cannot see that hand-off, so it is stated here.
 public final class Encoder: @unchecked Sendable {
     let context: UnsafeMutablePointer<AVCodecContext>
     public let name: String
@@ -76,7 +79,7 @@ public final class Encoder: @unchecked Sendable {
         c.pointee.gop_size = Int32(s.fps * s.keyframeSeconds)
         c.pointee.keyint_min = 1
         c.pointee.flags |= Int32(bitPattern: AV_CODEC_FLAG_CLOSED_GOP)
-        c.pointee.profile = FF_PROFILE_H264_HIGH
+        c.pointee.profile = reel_profile_h264_high()
         c.pointee.level = Int32(s.level)
         c.pointee.rc_max_rate = Int64(s.maxRateKbps) * 1000
         c.pointee.rc_buffer_size = Int32(s.maxRateKbps * 2000)
@@ -129,7 +132,7 @@ public final class Encoder: @unchecked Sendable {
         ctx.pointee.sample_fmt = AV_SAMPLE_FMT_FLTP
         reel_channel_layout_stereo(&ctx.pointee.ch_layout)
         ctx.pointee.bit_rate = Int64(bitrate)
-        ctx.pointee.profile = FF_PROFILE_AAC_LOW
+        ctx.pointee.profile = reel_profile_aac_low()
         ctx.pointee.time_base = AVRational(num: 1, den: Int32(rate))
         if globalHeader { ctx.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
         let opened = avcodec_open2(ctx, codec, nil)
@@ -173,16 +176,19 @@ public final class Encoder: @unchecked Sendable {
     }
 
     /// A planar float audio frame the encoder accepts, filled from the given channels.
-    public func makeAudioFrame(_ channels: [[Float]], range: Range<Int>, pts: Int64) -> Frame {
+    public func makeAudioFrame(_ channels: [[Float]], range: Range<Int>, pts: Int64) throws -> Frame {
         let frame = Frame()
         let f = frame.pointer
         f.pointee.nb_samples = Int32(range.count)
         f.pointee.format = AV_SAMPLE_FMT_FLTP.rawValue
         f.pointee.sample_rate = context.pointee.sample_rate
         av_channel_layout_copy(&f.pointee.ch_layout, &context.pointee.ch_layout)
-        av_frame_get_buffer(f, 0)
+        try frame.allocateBuffers("an audio frame of \(range.count) samples")
         for (c, samples) in channels.enumerated() {
-            let plane = UnsafeMutableRawPointer(f.pointee.extended_data[c]!).assumingMemoryBound(to: Float.self)
+            guard c < Int(f.pointee.ch_layout.nb_channels), let data = f.pointee.extended_data[c] else {
+                throw MediaError(.internalFailure, path: name, "audio frame has no plane \(c)")
+            }
+            let plane = UnsafeMutableRawPointer(data).assumingMemoryBound(to: Float.self)
             samples.withUnsafeBufferPointer { src in
                 plane.update(from: src.baseAddress! + range.lowerBound, count: range.count)
             }

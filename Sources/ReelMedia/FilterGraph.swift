@@ -1,8 +1,12 @@
 internal import CFFmpeg
 import Foundation
 
-/// A libavfilter graph with one video input and one video output. The description holds
-/// only numbers and filter names reel builds itself: user text never enters it.
+/// A libavfilter graph with one video input and one video output. Build its text with
+/// `FilterChain` (typed filters, escaped in one place); the raw-text initializer remains for
+/// graphs not yet moved to it, which hold only numbers and filter names reel builds itself.
+/// `@unchecked Sendable`: one owner at a time. It is made on one thread and handed to the one
+/// thread that uses it (a pipeline stage); it is never used from two threads at once, which libav's
+/// contexts do not allow. The compiler cannot see that hand-off, so it is stated here.
 public final class FilterGraph: @unchecked Sendable {
     let graph: UnsafeMutablePointer<AVFilterGraph>
     let source: UnsafeMutablePointer<AVFilterContext>
@@ -44,6 +48,11 @@ public final class FilterGraph: @unchecked Sendable {
         sink = dst!
     }
 
+    /// A graph from a typed chain (see `FilterChain`): the text is rendered and escaped there.
+    public convenience init(_ chain: FilterChain, input: Frame, timeBase: Rational, threads: Int = 1) throws {
+        try self.init(chain.description, input: input, timeBase: timeBase, threads: threads)
+    }
+
     deinit {
         var g: UnsafeMutablePointer<AVFilterGraph>? = graph
         avfilter_graph_free(&g)
@@ -70,7 +79,4 @@ public final class FilterGraph: @unchecked Sendable {
         let tb = av_buffersink_get_time_base(sink)
         return Rational(Int(tb.num), Int(tb.den))
     }
-
-    /// Whether this libavfilter has a filter by that name.
-    public static func has(_ name: String) -> Bool { avfilter_get_by_name(name) != nil }
 }

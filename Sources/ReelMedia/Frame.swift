@@ -3,7 +3,9 @@ internal import CReelShims
 import Foundation
 
 /// One decoded or composed picture or block of audio samples. Owns its AVFrame; freed in deinit.
-/// Frames are handed from stage to stage (one owner at a time), hence @unchecked Sendable.
+/// `@unchecked Sendable`: frames are handed from stage to stage through queues, one owner at a
+/// time; pixels are written only by the owner, after `makeWritable` gave it buffers of its
+/// own (a frame shared by reference with another stage is copied first, never changed in place).
 public final class Frame: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<AVFrame>
 
@@ -26,6 +28,32 @@ public final class Frame: @unchecked Sendable {
     }
     /// Number of audio samples per channel (0 for video).
     public var sampleCount: Int { Int(pointer.pointee.nb_samples) }
+
+    /// Allocates the buffers for the size, format (and samples) already set. libav can fail
+    /// here (out of memory, a format without a size): the planes would be nil, so throw
+    /// instead of letting a caller unwrap them.
+    func allocateBuffers(_ what: @autoclosure () -> String) throws {
+        try check(av_frame_get_buffer(pointer, 0), path: "", "cannot allocate \(what())")
+    }
+
+    /// Makes the buffers this frame's own before writing into them (a reused canvas or a
+    /// decoder's reference must not change under other frames); throws when libav cannot.
+    func makeWritable(_ what: @autoclosure () -> String) throws {
+        try check(av_frame_make_writable(pointer), path: "", "cannot write into \(what())")
+    }
+
+    /// What filters attached to the frame (`lavfi.r128.I` from ebur128, …); tests read it.
+    var metadata: [String: String] { Frame.metadata(pointer) }
+
+    static func metadata(_ f: UnsafeMutablePointer<AVFrame>) -> [String: String] {
+        var metadata: [String: String] = [:]
+        var entry: UnsafeMutablePointer<AVDictionaryEntry>? = nil
+        while let e = av_dict_get(f.pointee.metadata, "", entry, AV_DICT_IGNORE_SUFFIX) {
+            metadata[String(cString: e.pointee.key)] = String(cString: e.pointee.value)
+            entry = e
+        }
+        return metadata
+    }
 
     /// A new reference to the same buffers (cheap; no pixel copy).
     public func reference() -> Frame {
@@ -78,6 +106,9 @@ public final class Frame: @unchecked Sendable {
 }
 
 /// One compressed packet. Owns its AVPacket.
+/// `@unchecked Sendable`: one owner at a time. It is made on one thread and handed to the one
+/// thread that uses it (a pipeline stage); it is never used from two threads at once, which libav's
+/// contexts do not allow. The compiler cannot see that hand-off, so it is stated here.
 public final class Packet: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<AVPacket>
 

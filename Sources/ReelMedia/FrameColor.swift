@@ -1,4 +1,5 @@
 internal import CFFmpeg
+internal import CReelShims
 import Foundation
 
 /// The colour facts of a decoded picture that decide how it is converted to BT.709
@@ -56,7 +57,7 @@ extension Frame {
 
     /// Duration of the frame in its time base units, when the decoder knows it.
     public var durationUnits: Int64? {
-        let d = pointer.pointee.pkt_duration
+        let d = reel_frame_duration(pointer)
         return d > 0 ? d : nil
     }
 

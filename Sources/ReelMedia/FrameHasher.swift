@@ -38,11 +38,6 @@ public enum FrameHasher {
         av_hash_final_hex(ctx, &hex, Int32(hex.count))
         return String(decoding: hex.prefix { $0 != 0 }, as: UTF8.self).lowercased()
     }
-
-    /// Name of the frame's pixel format (libav's spelling).
-    public static func pixelFormatName(_ frame: Frame) -> String {
-        av_get_pix_fmt_name(AVPixelFormat(frame.pointer.pointee.format)).map { String(cString: $0) } ?? "unknown"
-    }
 }
 
 /// Version strings of the libraries whose output decides composed pixels; golden hash

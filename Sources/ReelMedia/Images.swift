@@ -15,8 +15,9 @@ extension Frame {
     /// The picture as packed rgb24 (BT.709 limited-range YUV read correctly), optionally scaled.
     public func rgbImage(width: Int? = nil, height: Int? = nil) throws -> RGBImage {
         let w = width ?? self.width, h = height ?? self.height
-        let graph = try FilterGraph("[in]scale=\(w):\(h):flags=bicubic+accurate_rnd+bitexact:in_color_matrix=bt709:in_range=tv,format=rgb24[out]",
-                                    input: self, timeBase: Rational(1, 1))
+        let toRGB = FilterChain([.scale(w, h, flags: .exactBicubic, [.init("in_color_matrix", "bt709"), .init("in_range", "tv")]),
+                                 .format("rgb24")])
+        let graph = try FilterGraph(toRGB, input: self, timeBase: Rational(1, 1))
         let copy = reference()
         copy.pts = 0
         guard let out = try graph.process(copy).first else {
@@ -35,7 +36,7 @@ extension Frame {
     /// The picture scaled to w x h as premultiplied RGBA (rows packed): for stickers. Frames
     /// without alpha come out opaque; YUV is read with its own tags (untagged: BT.709).
     public func premultipliedRGBA(width w: Int, height h: Int) throws -> [UInt8] {
-        let graph = try FilterGraph("[in]scale=\(w):\(h):flags=bicubic+accurate_rnd+bitexact,format=rgba[out]", input: self, timeBase: Rational(1, 1))
+        let graph = try FilterGraph(FilterChain([.scale(w, h, flags: .exactBicubic), .format("rgba")]), input: self, timeBase: Rational(1, 1))
         let copy = reference()
         copy.pts = 0
         guard let out = try graph.process(copy).first else {
@@ -67,16 +68,17 @@ extension Frame {
     }
 
     /// A frame holding an RGB picture (for writing it out).
-    public convenience init(_ image: RGBImage) {
+    public convenience init(_ image: RGBImage) throws {
         self.init()
         let f = pointer
         f.pointee.width = Int32(image.width)
         f.pointee.height = Int32(image.height)
         f.pointee.format = AV_PIX_FMT_RGB24.rawValue
-        av_frame_get_buffer(f, 0)
+        try allocateBuffers("a \(image.width)x\(image.height) RGB picture")
+        guard let data = f.pointee.data.0 else { throw MediaError(.internalFailure, path: "", "RGB picture has no plane") }
         image.pixels.withUnsafeBufferPointer { src in
             for row in 0..<image.height {
-                (f.pointee.data.0! + row * Int(f.pointee.linesize.0)).update(from: src.baseAddress! + row * image.width * 3, count: image.width * 3)
+                (data + row * Int(f.pointee.linesize.0)).update(from: src.baseAddress! + row * image.width * 3, count: image.width * 3)
             }
         }
     }
@@ -95,7 +97,7 @@ public enum PNGFile {
         ctx.pointee.pix_fmt = AV_PIX_FMT_RGB24
         ctx.pointee.time_base = AVRational(num: 1, den: 1)
         try check(avcodec_open2(ctx, codec, nil), path: path, "PNG encoder")
-        let frame = Frame(image)
+        let frame = try Frame(image)
         frame.pts = 0
         try check(avcodec_send_frame(ctx, frame.pointer), path: path, "PNG encoding")
         try check(avcodec_send_frame(ctx, nil), path: path, "PNG encoding")
@@ -112,12 +114,10 @@ public enum PNGFile {
             throw MediaError(.invalidInput, path: path, "no picture")
         }
         let decoder = try Decoder(demuxer, stream: index, threads: 1)
-        while let packet = try demuxer.readPacket() {
-            if packet.streamIndex != index { continue }
-            if let frame = try decoder.decode(packet).first { return try frame.rgbImage() }
+        guard let frame = try DecodedFrames(demuxer, decoder: decoder, damaged: .fail).next() else {
+            throw MediaError(.invalidInput, path: path, "no picture")
         }
-        if let frame = try decoder.decode(nil).first { return try frame.rgbImage() }
-        throw MediaError(.invalidInput, path: path, "no picture")
+        return try frame.rgbImage()
     }
 }
 

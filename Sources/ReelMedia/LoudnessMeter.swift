@@ -62,8 +62,8 @@ public final class LoudnessMeter {
     private var result: Loudness?
 
     public init() throws {
-        r128 = try AudioFilterGraph("ebur128=metadata=1", sampleRate: Self.sampleRate)
-        upsampler = try AudioFilterGraph("aresample=\(4 * Self.sampleRate)", sampleRate: Self.sampleRate)
+        r128 = try AudioFilterGraph([Filter("ebur128", ["metadata": "1"])], sampleRate: Self.sampleRate)
+        upsampler = try AudioFilterGraph([Filter("aresample", [.init(nil, "\(4 * Self.sampleRate)")])], sampleRate: Self.sampleRate)
     }
 
     /// Adds the next samples: two channels of equal length at 48 kHz.
@@ -116,18 +116,12 @@ extension LoudnessMeter {
     public static func measure(path: String) throws -> Loudness? {
         let demuxer = try Demuxer(path: path)
         guard let index = demuxer.bestStream(.audio) else { return nil }
-        demuxer.keepOnly([index])
         let decoder = try Decoder(demuxer, stream: index)
         let resampler = Resampler(outputRate: sampleRate)
         let meter = try LoudnessMeter()
-        func feed(_ frames: [Frame]) throws {
-            for frame in frames { try meter.add(try resampler.convert(frame)) }
-        }
-        while let packet = try demuxer.readPacket() {
-            guard packet.streamIndex == index else { continue }
-            try feed(try decoder.decode(packet))
-        }
-        try feed(try decoder.decode(nil))
+        // A measurement must not skip audio: the first damaged packet fails it.
+        let frames = DecodedFrames(demuxer, decoder: decoder, damaged: .fail)
+        while let frame = try frames.next() { try meter.add(try resampler.convert(frame)) }
         try meter.add(try resampler.flush())
         return try meter.finish()
     }

@@ -32,11 +32,18 @@ public struct MediaError: Error, CustomStringConvertible, Sendable {
 func averrorText(_ code: Int32) -> String {
     var buffer = [CChar](repeating: 0, count: 256)
     av_strerror(code, &buffer, buffer.count)
-    let base = String(cString: buffer)
+    let base = String(cBuffer: buffer)
     let logged = String(cString: reel_last_log_message())
     reel_clear_last_log_message()
     if logged.isEmpty || logged == base { return base }
     return "\(base) (\(logged))"
+}
+
+extension String {
+    /// The text of a NUL-terminated C buffer libav filled (an error, a channel layout name).
+    init(cBuffer: [CChar]) {
+        self.init(decoding: cBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
 }
 
 let AVERROR_EOF_CODE: Int32 = reel_averror_eof()

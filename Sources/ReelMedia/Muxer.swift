@@ -4,6 +4,9 @@ import Foundation
 
 /// Writes encoded packets into an MP4 with the moov box before mdat (fast start) and no
 /// edit list, so every player and the platform's ingest start both streams at zero.
+/// `@unchecked Sendable`: one owner at a time. It is made on one thread and handed to the one
+/// thread that uses it (a pipeline stage); it is never used from two threads at once, which libav's
+/// contexts do not allow. The compiler cannot see that hand-off, so it is stated here.
 public final class Muxer: @unchecked Sendable {
     let context: UnsafeMutablePointer<AVFormatContext>
     public let path: String

@@ -76,14 +76,18 @@ extension Frame {
     /// Blends an overlay onto this yuv420p frame at (x, y) (rounded down to even so chroma
     /// lines up), scaled by `opacity` (0…1), clipped to the frame. Makes the frame's buffers
     /// its own first if they are shared (a reused canvas must not change under other frames).
-    public func blend(_ o: Overlay, x: Int, y: Int, opacity: Double = 1) {
-        guard AVPixelFormat(pointer.pointee.format) == AV_PIX_FMT_YUV420P, o.width > 0, opacity > 0 else { return }
-        guard av_frame_make_writable(pointer) >= 0 else { return }
+    /// Throws on a frame that is not yuv420p: a caption must never vanish without a word.
+    public func blend(_ o: Overlay, x: Int, y: Int, opacity: Double = 1) throws {
+        try requireFormat(AV_PIX_FMT_YUV420P, "an overlay")
+        guard o.width > 0, o.height > 0, opacity > 0 else { return }   // nothing to draw
+        try makeWritable("the frame an overlay is blended onto")
         let f = pointer.pointee
         let fw = Int(f.width), fh = Int(f.height)
         let x0 = x & ~1, y0 = y & ~1
         let k = Int((min(1, opacity) * 256).rounded())
-        guard let py = f.data.0, let pu = f.data.1, let pv = f.data.2 else { return }
+        guard let py = f.data.0, let pu = f.data.1, let pv = f.data.2 else {
+            throw MediaError(.internalFailure, path: "", "cannot blend an overlay onto a frame without pixels")
+        }
         let ly = Int(f.linesize.0), lu = Int(f.linesize.1), lv = Int(f.linesize.2)
         o.luma.withUnsafeBufferPointer { sy in
             o.alpha.withUnsafeBufferPointer { sa in

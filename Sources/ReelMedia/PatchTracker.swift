@@ -20,23 +20,27 @@ extension Frame {
 
     /// A yuva420p picture from its luma and alpha planes (chroma neutral): pictures to
     /// track in tests, where no decoder makes them.
-    convenience init(yuvaLuma luma: [UInt8], alpha: [UInt8], width: Int, height: Int) {
+    convenience init(yuvaLuma luma: [UInt8], alpha: [UInt8], width: Int, height: Int) throws {
         self.init()
         let f = pointer
         f.pointee.width = Int32(width)
         f.pointee.height = Int32(height)
         f.pointee.format = AV_PIX_FMT_YUVA420P.rawValue
-        av_frame_get_buffer(f, 0)
+        try allocateBuffers("a \(width)x\(height) yuva420p picture")
+        guard let py = f.pointee.data.0, let pu = f.pointee.data.1, let pv = f.pointee.data.2, let pa = f.pointee.data.3 else {
+            throw MediaError(.internalFailure, path: "", "yuva420p picture is missing a plane")
+        }
+        let ly = Int(f.pointee.linesize.0), lu = Int(f.pointee.linesize.1), lv = Int(f.pointee.linesize.2), la = Int(f.pointee.linesize.3)
         for row in 0..<height {
             for col in 0..<width {
-                f.pointee.data.0![row * Int(f.pointee.linesize.0) + col] = luma[row * width + col]
-                f.pointee.data.3![row * Int(f.pointee.linesize.3) + col] = alpha[row * width + col]
+                py[row * ly + col] = luma[row * width + col]
+                pa[row * la + col] = alpha[row * width + col]
             }
         }
         for row in 0..<(height + 1) / 2 {
             for col in 0..<(width + 1) / 2 {
-                f.pointee.data.1![row * Int(f.pointee.linesize.1) + col] = 128
-                f.pointee.data.2![row * Int(f.pointee.linesize.2) + col] = 128
+                pu[row * lu + col] = 128
+                pv[row * lv + col] = 128
             }
         }
     }

@@ -6,11 +6,26 @@ extension Frame {
     /// Whether this is a yuva420p picture (a presenter prepared for blending).
     public var isYUVA420: Bool { AVPixelFormat(pointer.pointee.format) == AV_PIX_FMT_YUVA420P }
 
+    /// Throws unless the frame is in `format`: the pixel kernels read planes by that layout.
+    func requireFormat(_ format: AVPixelFormat, _ purpose: String) throws {
+        guard AVPixelFormat(pointer.pointee.format) != format else { return }
+        let want = av_get_pix_fmt_name(format).map { String(cString: $0) } ?? "?"
+        throw MediaError(.internalFailure, path: "",
+                         "\(purpose) needs a \(want) frame, not \(color.pixelFormat) (\(width)x\(height))")
+    }
+
     /// Multiplies a yuva420p picture's alpha by `mask` (same size, 0…255): the circle or
-    /// rounded-corner shape of a talking head. Makes the buffers writable first.
-    public func multiplyAlpha(by mask: [UInt8]) {
-        guard isYUVA420, mask.count == width * height, av_frame_make_writable(pointer) >= 0,
-              let pa = pointer.pointee.data.3 else { return }
+    /// rounded-corner shape of a talking head. Makes the buffers writable first. Throws on a
+    /// picture without alpha or a mask of another size (the shape would silently be lost).
+    public func multiplyAlpha(by mask: [UInt8]) throws {
+        try requireFormat(AV_PIX_FMT_YUVA420P, "an alpha mask")
+        guard mask.count == width * height else {
+            throw MediaError(.internalFailure, path: "", "alpha mask of \(mask.count) values for a \(width)x\(height) picture")
+        }
+        try makeWritable("the picture an alpha mask is applied to")
+        guard let pa = pointer.pointee.data.3 else {
+            throw MediaError(.internalFailure, path: "", "yuva420p picture without an alpha plane")
+        }
         let la = Int(pointer.pointee.linesize.3)
         mask.withUnsafeBufferPointer { m in
             for y in 0..<height {
@@ -26,16 +41,21 @@ extension Frame {
 
     /// Blends a yuva420p picture (straight alpha, BT.709 limited range) onto this yuv420p
     /// frame at (x, y) (rounded down to even), clipped. Chroma uses the mean alpha of the
-    /// 2x2 luma block it covers. Makes this frame's buffers its own first.
-    public func blend(picture p: Frame, x: Int, y: Int) {
-        guard AVPixelFormat(pointer.pointee.format) == AV_PIX_FMT_YUV420P, p.isYUVA420,
-              av_frame_make_writable(pointer) >= 0 else { return }
+    /// 2x2 luma block it covers. Makes this frame's buffers its own first. Throws when either
+    /// format is wrong: a presenter must never vanish from the picture without a word.
+    public func blend(picture p: Frame, x: Int, y: Int) throws {
+        try requireFormat(AV_PIX_FMT_YUV420P, "a picture")
+        try p.requireFormat(AV_PIX_FMT_YUVA420P, "blending it onto a frame")
+        try makeWritable("the frame a picture is blended onto")
         let d = pointer.pointee, s = p.pointer.pointee
         let x0 = x & ~1, y0 = y & ~1
         let fw = Int(d.width), fh = Int(d.height), pw = Int(s.width), ph = Int(s.height)
         let cols = max(0, -x0)..<max(0, min(pw, fw - x0))
-        guard !cols.isEmpty, let dy = d.data.0, let du = d.data.1, let dv = d.data.2,
-              let sy = s.data.0, let su = s.data.1, let sv = s.data.2, let sa = s.data.3 else { return }
+        guard !cols.isEmpty else { return }   // entirely left or right of the frame
+        guard let dy = d.data.0, let du = d.data.1, let dv = d.data.2,
+              let sy = s.data.0, let su = s.data.1, let sv = s.data.2, let sa = s.data.3 else {
+            throw MediaError(.internalFailure, path: "", "cannot blend a picture without pixels")
+        }
         let dly = Int(d.linesize.0), dlu = Int(d.linesize.1), dlv = Int(d.linesize.2)
         let sly = Int(s.linesize.0), slu = Int(s.linesize.1), slv = Int(s.linesize.2), sla = Int(s.linesize.3)
         // Rows through the vectorized C kernels (reel_blend.c), bit-exact with the per-pixel

@@ -143,7 +143,7 @@ public enum Probe {
             info.channels = Int(par.ch_layout.nb_channels)
             var layout = par.ch_layout
             var buf = [CChar](repeating: 0, count: 64)
-            if av_channel_layout_describe(&layout, &buf, buf.count) > 0 { info.channelLayout = String(cString: buf) }
+            if av_channel_layout_describe(&layout, &buf, buf.count) > 0 { info.channelLayout = String(cBuffer: buf) }
             if let name = av_get_sample_fmt_name(AVSampleFormat(par.format)) { info.sampleFormat = String(cString: name) }
         }
         return info

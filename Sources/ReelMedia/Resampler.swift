@@ -5,11 +5,13 @@ import Foundation
 /// Converts decoded audio of any rate, layout and sample format to the output's
 /// 48 kHz stereo float planar, as a continuous stream of samples (libswresample).
 /// Mono is spread to both channels; surround is downmixed with libswresample's matrix.
+/// `@unchecked Sendable`: one owner at a time. It is made on one thread and handed to the one
+/// thread that uses it (a pipeline stage); it is never used from two threads at once, which libav's
+/// contexts do not allow. The compiler cannot see that hand-off, so it is stated here.
 public final class Resampler: @unchecked Sendable {
     private var context: OpaquePointer?
     private var inputSignature: (rate: Int32, format: Int32, layout: String)?
     public let outputRate: Int
-    public static let outputChannels = 2
 
     public init(outputRate: Int = 48000) {
         self.outputRate = outputRate
@@ -65,7 +67,7 @@ public final class Resampler: @unchecked Sendable {
         }
         var buf = [CChar](repeating: 0, count: 64)
         av_channel_layout_describe(&layout, &buf, buf.count)
-        let signature = (f.pointee.sample_rate, f.pointee.format, String(cString: buf))
+        let signature = (f.pointee.sample_rate, f.pointee.format, String(cBuffer: buf))
         if let s = inputSignature, s.rate == signature.0, s.format == signature.1, s.layout == signature.2 { return }
         swr_free(&context)
         var stereo = AVChannelLayout()

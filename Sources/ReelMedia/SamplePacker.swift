@@ -3,6 +3,9 @@ import Foundation
 
 /// Converts decoded audio to packed signed 16-bit at its own rate and layout, the bytes
 /// framemd5 hashes for audio.
+/// `@unchecked Sendable`: one owner at a time. It is made on one thread and handed to the one
+/// thread that uses it (a pipeline stage); it is never used from two threads at once, which libav's
+/// contexts do not allow. The compiler cannot see that hand-off, so it is stated here.
 public final class SamplePacker: @unchecked Sendable {
     private var context: OpaquePointer?
     private var signature: (Int32, Int32, Int32)?
@@ -38,6 +41,6 @@ public final class SamplePacker: @unchecked Sendable {
         }
         try check(produced, path: "", "sample conversion")
         bytes.removeSubrange((Int(produced) * channels * 2)...)
-        return (bytes, Int(f.pointee.sample_rate), String(cString: name))
+        return (bytes, Int(f.pointee.sample_rate), String(cBuffer: name))
     }
 }

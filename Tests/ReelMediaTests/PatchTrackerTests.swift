@@ -4,7 +4,7 @@ import XCTest
 /// Finding a patch again in a moved picture: how a tracked sticker follows a swaying head.
 final class PatchTrackerTests: XCTestCase {
     /// A 240x180 cut-out: a textured 70x50 blob at (x, y) on a transparent background.
-    private func picture(blobAt x: Int, _ y: Int, flat: Bool = false) -> Frame {
+    private func picture(blobAt x: Int, _ y: Int, flat: Bool = false) throws -> Frame {
         let w = 240, h = 180
         var luma = [UInt8](repeating: 16, count: w * h), alpha = [UInt8](repeating: 0, count: w * h)
         for row in 0..<50 {
@@ -16,13 +16,13 @@ final class PatchTrackerTests: XCTestCase {
                 alpha[i] = 255
             }
         }
-        return Frame(yuvaLuma: luma, alpha: alpha, width: w, height: h)
+        return try Frame(yuvaLuma: luma, alpha: alpha, width: w, height: h)
     }
 
     func testFindsTheShiftNearAndFar() throws {
-        let reference = try XCTUnwrap(picture(blobAt: 80, 60).lumaPatch(x: 70, y: 50, width: 90, height: 70))
+        let reference = try XCTUnwrap(try picture(blobAt: 80, 60).lumaPatch(x: 70, y: 50, width: 90, height: 70))
         XCTAssertTrue(reference.usable)
-        let moved = picture(blobAt: 87, 55)
+        let moved = try picture(blobAt: 87, 55)
         // Far from the guess: the wide search finds it.
         let far = moved.locate(reference, near: (0, 0), radius: 16)
         XCTAssertTrue(far == (7, -5), "\(far)")
@@ -30,16 +30,16 @@ final class PatchTrackerTests: XCTestCase {
         let near = moved.locate(reference, near: (6, -4), radius: 16)
         XCTAssertTrue(near == (7, -5), "\(near)")
         // Unmoved stays put.
-        let still = picture(blobAt: 80, 60).locate(reference, near: (0, 0), radius: 16)
+        let still = try picture(blobAt: 80, 60).locate(reference, near: (0, 0), radius: 16)
         XCTAssertTrue(still == (0, 0), "\(still)")
     }
 
     func testFlatOrEmptyPatchesAreNotTracked() throws {
-        let flat = try XCTUnwrap(picture(blobAt: 80, 60, flat: true).lumaPatch(x: 70, y: 50, width: 90, height: 70))
+        let flat = try XCTUnwrap(try picture(blobAt: 80, 60, flat: true).lumaPatch(x: 70, y: 50, width: 90, height: 70))
         XCTAssertFalse(flat.usable, "no contrast: nothing to lock on to")
-        XCTAssertTrue(picture(blobAt: 90, 60, flat: true).locate(flat, near: (0, 0), radius: 16) == (0, 0))
-        let empty = try XCTUnwrap(picture(blobAt: 0, 0).lumaPatch(x: 150, y: 100, width: 60, height: 60))
+        XCTAssertTrue(try picture(blobAt: 90, 60, flat: true).locate(flat, near: (0, 0), radius: 16) == (0, 0))
+        let empty = try XCTUnwrap(try picture(blobAt: 0, 0).lumaPatch(x: 150, y: 100, width: 60, height: 60))
         XCTAssertFalse(empty.usable, "all transparent")
-        XCTAssertNil(picture(blobAt: 0, 0).lumaPatch(x: 400, y: 400, width: 20, height: 20), "outside the picture")
+        XCTAssertNil(try picture(blobAt: 0, 0).lumaPatch(x: 400, y: 400, width: 20, height: 20), "outside the picture")
     }
 }

@@ -21,8 +21,21 @@ void reel_channel_layout_stereo(struct AVChannelLayout *layout);
 /// as ffmpeg's autorotate does (fftools' transpose/hflip/vflip choice): mirror horizontally
 /// first when *mirror, then turn *clockwise degrees (0, 90, 180, 270; other angles are
 /// rounded to the nearest degree and not turned by reel). Returns 0 without a matrix.
-/// Wraps av_stream_get_side_data, whose size out-parameter type differs between versions.
+/// Reads the matrix from AVCodecParameters.coded_side_data on FFmpeg 6.1+ (libavformat 60.15
+/// deprecated av_stream_get_side_data; FFmpeg 8 removes it) and from the stream's side data
+/// before (whose size out-parameter type also differs between versions).
 int reel_stream_orientation(const struct AVStream *stream, int *clockwise, int *mirror);
+
+/// A frame's duration in its time base (0 when unknown): AVFrame.pkt_duration until
+/// libavutil 57.30, AVFrame.duration after (pkt_duration is gone in FFmpeg 7).
+int64_t reel_frame_duration(const struct AVFrame *frame);
+/// Sets it (for frames reel makes itself).
+void reel_set_frame_duration(struct AVFrame *frame, int64_t duration);
+
+/// The profile constants: FF_PROFILE_* until FFmpeg 6.1, AV_PROFILE_* after (FF_PROFILE_* are
+/// deprecated in 7 and removed in 8).
+int reel_profile_h264_high(void);
+int reel_profile_aac_low(void);
 
 /// Whether a decoded frame is interlaced: AVFrame.interlaced_frame until FFmpeg 6.1,
 /// the AV_FRAME_FLAG_INTERLACED flag after (the field is gone in 7).

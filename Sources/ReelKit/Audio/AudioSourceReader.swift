@@ -10,6 +10,8 @@ final class AudioSourceReader {
     let sampleRate = AudioFormat.sampleRate
     private let demuxer: Demuxer
     private let decoder: Decoder
+    /// Damaged audio packets are concealed as gaps by the standard rule, not a failed render.
+    private let frames: DecodedFrames
     private let origin: Double
     private var resampler: Resampler
     private var timeline: AudioTimeline
@@ -17,7 +19,6 @@ final class AudioSourceReader {
     private var left: [Float] = [], right: [Float] = []
     private var bufferStart = 0
     private var ended = false
-    private var badPackets = 0
 
     /// nil when the file has no audio stream.
     init?(path: String, origin: Double? = nil) throws {
@@ -26,7 +27,7 @@ final class AudioSourceReader {
         self.path = path
         self.demuxer = demuxer
         decoder = try Decoder(demuxer, stream: index, threads: 1)
-        demuxer.keepOnly([index])
+        frames = DecodedFrames(demuxer, decoder: decoder)
         self.origin = origin ?? demuxer.startTime(of: index)
         resampler = Resampler(outputRate: AudioFormat.sampleRate)
         timeline = AudioTimeline(sampleRate: AudioFormat.sampleRate)
@@ -59,7 +60,7 @@ final class AudioSourceReader {
     private func seek(to position: Int) throws {
         let seconds = max(0, Double(position) / Double(sampleRate) - 0.25)
         try demuxer.seek(to: origin + seconds)
-        decoder.reset()
+        frames.restart()
         resampler = Resampler(outputRate: sampleRate)
         // Samples before the seek point are dropped; a first frame after it is preceded by silence.
         timeline = AudioTimeline(sampleRate: sampleRate)
@@ -86,20 +87,13 @@ final class AudioSourceReader {
                 right.append(contentsOf: chunk.channels[1][skip...])
             }
         }
-        guard let packet = try demuxer.readPacket() else {
-            for frame in (try? decoder.decode(nil)) ?? [] { place(try resampler.convert(frame), at: frame.seconds(in: decoder.timeBase)) }
+        guard let batch = try frames.nextBatch() else {
             place(try resampler.flush(), at: nil)
             ended = true
             return
         }
-        do {
-            for frame in try decoder.decode(packet) {
-                place(try resampler.convert(frame), at: frame.seconds(in: decoder.timeBase))
-            }
-        } catch {
-            // A damaged audio packet is concealed as a gap, not a failed render.
-            badPackets += 1
-            if badPackets > 50 { throw error }
+        for frame in batch.frames {
+            place(try resampler.convert(frame), at: frame.seconds(in: decoder.timeBase))
         }
     }
 }

@@ -41,8 +41,8 @@ struct ColorConversion: Equatable {
 extension ColorConversion {
     /// `scale` options that read a source's YUV correctly when converting it to RGB
     /// (pictures for people: contact sheets), with the same untagged-source rules as above.
-    static func rgbInputOptions(_ c: FrameColor, height: Int) -> String {
-        if c.isRGB || c.isPalette || c.pixelFormat.hasPrefix("gray") { return "" }
+    static func rgbInputOptions(_ c: FrameColor, height: Int) -> [Filter.Option] {
+        if c.isRGB || c.isPalette || c.pixelFormat.hasPrefix("gray") { return [] }
         let full = c.fullRange ?? c.isYUVJ
         let matrix: String
         switch c.colorSpace ?? (height >= 720 ? "bt709" : "smpte170m") {
@@ -52,6 +52,6 @@ extension ColorConversion {
         case "bt2020nc", "bt2020c": matrix = "bt2020"
         default: matrix = "bt601"
         }
-        return ":in_color_matrix=\(matrix):in_range=\(full ? "pc" : "tv")"
+        return [Filter.Option("in_color_matrix", matrix), Filter.Option("in_range", full ? "pc" : "tv")]
     }
 }

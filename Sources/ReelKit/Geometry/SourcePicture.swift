@@ -37,24 +37,35 @@ public struct SourcePicture: Equatable, Sendable, Codable {
         rotation % 180 == 90 ? (storedHeight * magnify, squareWidth) : (squareWidth, storedHeight * magnify)
     }
 
-    /// Only the exact pixel moves for the display matrix (no aspect change), comma-terminated.
-    var rotationFilters: String {
-        var steps: [String] = []
-        if mirrored { steps.append("hflip") }
+    /// Only the exact pixel moves for the display matrix (no aspect change).
+    var rotationChain: [Filter] {
+        var steps: [Filter] = []
+        if mirrored { steps.append(.hflip) }
         switch rotation {
-        case 90: steps.append("transpose=clock")
-        case 180: steps.append("hflip,vflip")
-        case 270: steps.append("transpose=cclock")
+        case 90: steps.append(.transpose(.clock))
+        case 180: steps += [.hflip, .vflip]
+        case 270: steps.append(.transpose(.cclock))
         default: break
         }
-        return steps.isEmpty ? "" : steps.joined(separator: ",") + ","
+        return steps
     }
 
     /// Filters that make the picture upright (transpose/flip are exact pixel moves) and
-    /// square-pixelled. Comma-terminated fragment, or "" when nothing is needed.
-    var uprightFilters: String {
-        let square = magnify > 1 ? "scale=\(squareWidth):\(storedHeight * magnify):flags=neighbor,setsar=1,"
-            : sampleAspect.num != sampleAspect.den ? "scale=\(squareWidth):\(storedHeight):flags=bicubic,setsar=1," : ""
-        return square + rotationFilters
+    /// square-pixelled; empty when nothing is needed.
+    var uprightChain: [Filter] {
+        let square: [Filter] = magnify > 1 ? [.scale(squareWidth, storedHeight * magnify, flags: .neighbor), .squarePixels]
+            : sampleAspect.num != sampleAspect.den ? [.scale(squareWidth, storedHeight, flags: .bicubic), .squarePixels] : []
+        return square + rotationChain
+    }
+
+    /// `rotationChain` as a comma-terminated text fragment ("" when empty), for graphs still
+    /// written as text (the canvas, the presenter, stickers, crop finding).
+    var rotationFilters: String { Self.fragment(rotationChain) }
+
+    /// `uprightChain` as a comma-terminated text fragment ("" when empty).
+    var uprightFilters: String { Self.fragment(uprightChain) }
+
+    private static func fragment(_ filters: [Filter]) -> String {
+        filters.isEmpty ? "" : FilterChain(filters, inputs: [], outputs: []).description + ","
     }
 }

@@ -121,27 +121,23 @@ public enum ContactSheet {
 
         let sampler = try FrameSampler(path: o.input, stream: index, duration: duration)
         let order = times.indices.sorted { times[$0] < times[$1] }
-        var graph: (key: String, graph: FilterGraph)? = nil
+        // One graph while the pictures keep their size, format and colour (nearly always).
+        let toRGB = ReconfiguringFilter(timeBase: Rational(1, 1)) { frame in
+            let quarterTurn = source.rotation % 180 == 90
+            let (w, h) = quarterTurn ? (tileHeight, o.tileWidth) : (o.tileWidth, tileHeight)
+            return FilterChain([.scale(w, h, flags: ["area", "accurate_rnd", "full_chroma_int"],
+                                       ColorConversion.rgbInputOptions(frame.color, height: frame.height)),
+                                .format("rgb24")] + source.rotationChain + [.squarePixels])
+        }
         var pastEnd: [Double] = []
         var lastFrameTime = 0.0
         var slot = 0
         try sampler.sample(order.map { times[$0] }) { sample in
             let tile = order[slot]
             slot += 1
-            // One graph while the pictures keep their size and format (they all do, nearly always).
-            let colour = sample.frame.color
-            let key = "\(sample.frame.width)x\(sample.frame.height) \(colour.pixelFormat)"
-            if graph?.key != key {
-                let quarterTurn = source.rotation % 180 == 90
-                let (w, h) = quarterTurn ? (tileHeight, o.tileWidth) : (o.tileWidth, tileHeight)
-                let description = "[in]scale=\(w):\(h):flags=area+accurate_rnd+full_chroma_int"
-                    + ColorConversion.rgbInputOptions(colour, height: sample.frame.height)
-                    + ",format=rgb24,\(source.rotationFilters)setsar=1[out]"
-                graph = (key, try FilterGraph(description, input: sample.frame, timeBase: Rational(1, 1)))
-            }
             let input = sample.frame.reference()
             input.pts = Int64(slot)
-            guard let picture = try graph!.graph.process(input).first?.rgbPixels() else {
+            guard let picture = try toRGB.process(input).first?.rgbPixels() else {
                 throw MediaError(.internalFailure, path: o.input, "converting a frame to RGB produced nothing")
             }
             let x = margin + (tile % columns) * (o.tileWidth + gap)

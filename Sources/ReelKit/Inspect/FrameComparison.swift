@@ -54,29 +54,19 @@ public enum FrameComparison {
 
 /// Decoded pictures of a file's video stream, one at a time (bit-exact decoding).
 final class PictureReader {
-    let demuxer: Demuxer
     let decoder: Decoder
-    private var pending: [ReelMedia.Frame] = []
-    private var ended = false
+    private let frames: DecodedFrames
 
     init(path: String) throws {
-        demuxer = try Demuxer(path: path)
+        let demuxer = try Demuxer(path: path)
         guard let v = demuxer.bestStream(.video) else { throw MediaError(.invalidInput, path: path, "no video stream") }
-        demuxer.keepOnly([v])
         decoder = try Decoder(demuxer, stream: v, bitexact: true)
+        // A comparison must not skip a frame: the first damaged packet fails it.
+        frames = DecodedFrames(demuxer, decoder: decoder, damaged: .fail)
     }
 
     func next() throws -> (frame: ReelMedia.Frame, seconds: Double)? {
-        while pending.isEmpty && !ended {
-            if let packet = try demuxer.readPacket() {
-                if packet.streamIndex == decoder.streamIndex { pending += try decoder.decode(packet) }
-            } else {
-                pending += try decoder.decode(nil)
-                ended = true
-            }
-        }
-        guard !pending.isEmpty else { return nil }
-        let f = pending.removeFirst()
+        guard let f = try frames.next() else { return nil }
         return (f, f.seconds(in: decoder.timeBase) ?? 0)
     }
 }

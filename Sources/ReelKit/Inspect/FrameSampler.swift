@@ -19,6 +19,7 @@ final class FrameSampler {
 
     private let demuxer: Demuxer
     private let decoder: Decoder
+    private let frames: DecodedFrames
     private let stream: Int
     /// Time of the stream's first frame: moments are measured from it.
     private let origin: Double
@@ -34,12 +35,12 @@ final class FrameSampler {
     /// Nothing has been looked at since the last seek.
     private var justSeeked = false
     private var endReached = false
-    private var damage = DecodeDamage()
 
     init(path: String, stream: Int, duration: Double?) throws {
         demuxer = try Demuxer(path: path)
-        demuxer.keepOnly([stream])
         decoder = try Decoder(demuxer, stream: stream)
+        // Damaged packets are concealed as in render (DecodedFrames' standard rule).
+        frames = DecodedFrames(demuxer, decoder: decoder)
         self.stream = stream
         origin = demuxer.startTime(of: stream)
         self.duration = duration
@@ -82,28 +83,11 @@ final class FrameSampler {
 
     /// Reads one packet of the stream (or flushes at the end) and queues the frames it yields.
     private func decodeMore(towards t: Double) throws {
-        while true {
-            guard let packet = try demuxer.readPacket() else {
-                queue(try decoder.decode(nil))
-                endReached = true
-                return
-            }
-            guard packet.streamIndex == stream else { continue }
-            // A frame shown before t is never picked, so it need not be decoded unless others
-            // refer to it; near the end it might be the last frame, so decode everything there.
-            let limit = min(t, (duration ?? t) - 0.5)
-            let time = packet.pts.map { Double($0) * decoder.timeBase.value - origin }
-            decoder.skipsNonReferenceFrames = time.map { $0 < limit - 0.001 } ?? false
-            let frames: [Frame]
-            do { frames = try decoder.decode(packet); damage.decoded() } catch {
-                // Damage is not a reason to fail; libav conceals it (as in render, DecodeDamage).
-                try damage.failed(packet, error)
-                continue
-            }
-            if frames.isEmpty { continue }
-            queue(frames)
-            return
-        }
+        // A frame shown before t is never picked, so it need not be decoded unless others
+        // refer to it; near the end it might be the last frame, so decode everything there.
+        frames.skipNonReferenceFramesBefore = min(t, (duration ?? t) - 0.5) - 0.001
+        if let batch = try frames.nextBatch() { queue(batch.frames) }
+        endReached = frames.isAtEnd
     }
 
     private func queue(_ frames: [Frame]) {
@@ -130,7 +114,7 @@ final class FrameSampler {
     @discardableResult
     private func restart(at t: Double) throws -> Bool {
         do { try demuxer.seek(to: origin + t) } catch { return false }
-        decoder.reset()
+        frames.restart()
         pending.removeAll()
         justSeeked = true
         endReached = false

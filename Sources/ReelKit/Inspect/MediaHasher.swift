@@ -18,22 +18,25 @@ public enum MediaHasher {
         let demuxer = try Demuxer(path: path)
         guard let v = demuxer.bestStream(.video) else { throw MediaError(.invalidInput, path: path, "no video stream") }
         let a = options.audio ? demuxer.bestStream(.audio) : nil
-        demuxer.keepOnly(Set([v] + (a.map { [$0] } ?? [])))
         let video = try Decoder(demuxer, stream: v, bitexact: true)
         let audio = try a.map { try Decoder(demuxer, stream: $0, threads: 1, bitexact: true) }
+        // A checksum must not skip a frame: the first damaged packet fails the hash.
+        // As ffmpeg's framemd5: a packet that does not decode has no line (damage concealed, DecodeDamage).
+        let decoded = DecodedFrames(demuxer, decoders: [video] + (audio.map { [$0] } ?? []))
         var file = FrameHashFile()
         var timing = FramemdTiming(frameRate: demuxer.guessedFrameRate(of: v), streamTimeBase: video.timeBase,
                                    containerStart: demuxer.containerStart)
         var videoStream = FrameHashFile.Stream(timeBase: timing.timeBase, mediaType: "video", codecID: "rawvideo")
         file.software = "Lavf\(LibraryVersions.avformat)"
         var audioStream = FrameHashFile.Stream(timeBase: Rational(1, 1), mediaType: "audio", codecID: "pcm_s16le")
-        var converter: FilterGraph? = nil
         let info = try Probe.inspect(path: path, scanPackets: 0)
         let picture = info.streams.first { $0.index == v }.map { SourcePicture(stream: $0) }
-        let upright = options.autorotate ? picture?.rotationFilters ?? "" : ""
+        let upright = options.autorotate ? picture?.rotationChain ?? [] : []
         let streamAspect = demuxer.storedSampleAspect(of: v)
         let quarterTurn = options.autorotate && (picture?.rotation ?? 0) % 180 == 90
-        let conversion = upright + (options.pixelFormat.map { "scale=flags=bicubic+accurate_rnd+bitexact,format=\($0)," } ?? "")
+        let conversion = upright + (options.pixelFormat.map { [.scale(nil, nil, flags: .exactBicubic), .format($0)] } ?? [])
+        // Rebuilt if the pictures change size or format mid-stream (as ffmpeg reconfigures).
+        let converter = ReconfiguringFilter(FilterChain(conversion), timeBase: video.timeBase)
         var sawVideo = false, sawAudio = false
         let packer = SamplePacker()
 
@@ -46,10 +49,7 @@ public enum MediaHasher {
                 var sar = streamAspect.num != 0 ? streamAspect : frame.storedSampleAspect
                 if quarterTurn, sar.num > 0 { sar = Rational(sar.den, sar.num) }
                 if !conversion.isEmpty {
-                    if converter == nil {
-                        converter = try FilterGraph("[in]\(conversion)null[out]", input: frame, timeBase: video.timeBase)
-                    }
-                    guard let converted = try converter!.process(frame).first else { continue }
+                    guard let converted = try converter.process(frame).first else { continue }
                     frame = converted
                 }
                 if !sawVideo {
@@ -76,18 +76,9 @@ public enum MediaHasher {
                                           size: bytes.count, md5: FrameHasher.md5(bytes)))
             }
         }
-        var damage = DecodeDamage()
-        while let packet = try demuxer.readPacket() {
-            if packet.streamIndex == v {
-                // As ffmpeg's framemd5: a packet that does not decode has no line (DecodeDamage).
-                let frames: [Frame]
-                do { frames = try video.decode(packet); damage.decoded() } catch { try damage.failed(packet, error); continue }
-                try addVideo(frames)
-            }
-            else if let audio, packet.streamIndex == audio.streamIndex { try addAudio(try audio.decode(packet), audio) }
+        while let batch = try decoded.nextBatch() {
+            if batch.decoder === video { try addVideo(batch.frames) } else { try addAudio(batch.frames, batch.decoder) }
         }
-        try addVideo(try video.decode(nil))
-        if let audio { try addAudio(try audio.decode(nil), audio) }
         file.streams = [videoStream] + (sawAudio ? [audioStream] : [])
         return file
     }

@@ -13,7 +13,7 @@ final class FlashLayer: Layer {
 
     func draw(on picture: Frame?, _ c: LayerContext, state: LayerState) throws -> Frame {
         let out = picture!.reference()
-        out.blend(flash, x: 0, y: 0, opacity: state.values[0])
+        try out.blend(flash, x: 0, y: 0, opacity: state.values[0])
         return out
     }
 }

@@ -190,7 +190,7 @@ final class PresenterLayer {
         guard let picture = try graph!.graph.process(input).first else {
             throw MediaError(.internalFailure, path: options.path, "the presenter filter produced no picture")
         }
-        if let mask { picture.multiplyAlpha(by: mask) }
+        if let mask { try picture.multiplyAlpha(by: mask) }
         return picture
     }
 

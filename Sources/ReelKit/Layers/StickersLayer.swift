@@ -26,7 +26,7 @@ final class StickersLayer: Layer {
         let shown = state.object as? Frame
         for (i, sticker) in stickers.enumerated() {
             let shift = shown.flatMap { tracker?.shift(i, on: $0) } ?? (dx: 0, dy: 0)
-            out.blend(sticker.overlay, x: sticker.x + shift.dx, y: sticker.y + shift.dy)
+            try out.blend(sticker.overlay, x: sticker.x + shift.dx, y: sticker.y + shift.dy)
         }
         return out
     }

@@ -15,7 +15,7 @@ final class TextBlockLayer: Layer {
 
     func draw(on picture: Frame?, _ c: LayerContext, state: LayerState) throws -> Frame {
         let out = picture!.reference()
-        out.blend(title.overlay, x: title.x, y: title.y)
+        try out.blend(title.overlay, x: title.x, y: title.y)
         return out
     }
 }

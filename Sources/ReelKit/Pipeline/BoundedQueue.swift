@@ -50,6 +50,7 @@ final class BoundedQueue<Element>: MeteredQueue, @unchecked Sendable {
         return takeLocked()
     }
 
+    /// Takes the oldest item (the lock is held), waking a producer waiting for room.
     private func takeLocked() -> Element? {
         guard items.count - head > 0 else { return nil }
         let item = items[head]

@@ -10,7 +10,9 @@ final class Deinterlacer {
     private let mode: Mode
     private let streamIsInterlaced: Bool
     private let timeBase: Rational
-    private var graph: FilterGraph?
+    /// bwdif: deint=all for `on`; in auto only frames flagged interlaced are touched. Rebuilt
+    /// if the pictures change size or format mid-stream.
+    private lazy var filter = ReconfiguringFilter(FilterChain([.bwdif(allFrames: mode == .on)]), timeBase: timeBase)
     private var decided = false
     private(set) var isActive = false
 
@@ -30,20 +32,15 @@ final class Deinterlacer {
                 isActive = mode == .on || streamIsInterlaced || frame.isInterlaced
             }
             guard isActive else { out.append(frame); continue }
-            if graph == nil {
-                // deint=all for `on`; in auto only frames flagged interlaced are touched.
-                let which = mode == .on ? "all" : "interlaced"
-                graph = try FilterGraph("[in]bwdif=mode=send_frame:parity=auto:deint=\(which)[out]", input: frame, timeBase: timeBase)
-            }
-            out += try rescaled(graph!.process(frame), graph!)
+            let produced = try filter.process(frame)
+            out += rescaled(produced, from: filter.outputTimeBase)
         }
         return out
     }
 
     /// bwdif puts frames out in half the input's time base: back to the stream's own.
-    private func rescaled(_ frames: [Frame], _ g: FilterGraph) -> [Frame] {
-        let out = g.outputTimeBase
-        guard out != timeBase, out.den > 0, timeBase.num > 0 else { return frames }
+    private func rescaled(_ frames: [Frame], from outputTimeBase: Rational?) -> [Frame] {
+        guard let out = outputTimeBase, out != timeBase, out.den > 0, timeBase.num > 0 else { return frames }
         for f in frames {
             if let pts = f.pts {
                 f.pts = Int64((Double(pts) * Double(out.num) * Double(timeBase.den) / (Double(out.den) * Double(timeBase.num))).rounded())
@@ -54,9 +51,9 @@ final class Deinterlacer {
 
     /// The frame bwdif still holds, at the end of a segment; the next segment starts a new graph.
     func finish() throws -> [Frame] {
-        guard let g = graph else { return [] }
-        graph = nil
-        return rescaled(try g.process(nil), g)
+        guard isActive else { return [] }
+        let out = filter.outputTimeBase
+        return rescaled(try filter.flush(), from: out)
     }
 }
 

@@ -81,7 +81,7 @@ final class EncodeStage: RenderStage, @unchecked Sendable {
                     if final { fifo.appendSilence(n - fifo.count) } else { break }
                 }
                 let chunk = fifo.take(n)
-                let frame = audio.makeAudioFrame(chunk, range: 0..<n, pts: Int64(audioWritten))
+                let frame = try audio.makeAudioFrame(chunk, range: 0..<n, pts: Int64(audioWritten))
                 for p in try audio.encode(frame) { try muxer.write(p, stream: audioStream) }
                 audioWritten += n
             }

@@ -13,6 +13,7 @@ final class VideoFrameReader {
     private(set) var duration: Double
     private let demuxer: Demuxer
     private let decoder: Decoder
+    private let frames: DecodedFrames
     private let timeBase: Rational
     let origin: Double
     private let fps: Int
@@ -20,7 +21,8 @@ final class VideoFrameReader {
     private var upcoming: (frame: Frame, time: Double)?
     private var atStart = true
     private var ended = false
-    private var damage = DecodeDamage()
+    /// Decoded (and deinterlaced) frames not yet looked at.
+    private var decoded: [Frame] = []
     private(set) var isStill = false
 
     /// Interlaced presenters (a camcorder, a broadcast clip) are deinterlaced as the recording
@@ -37,7 +39,7 @@ final class VideoFrameReader {
         // picture; libvpx's decoders return it (yuva420p).
         decoder = try Decoder(demuxer, stream: index, threads: threads,
                               preferredDecoder: try AlphaLayer.decoder(path: path, stream: index))
-        demuxer.keepOnly([index])
+        frames = DecodedFrames(demuxer, decoder: decoder)
         timeBase = decoder.timeBase
         deinterlacer = Deinterlacer(mode: deinterlace, streamIsInterlaced: demuxer.isInterlaced(stream: index), timeBase: timeBase)
         origin = demuxer.startTime(of: index)
@@ -74,12 +76,11 @@ final class VideoFrameReader {
     }
 
     private func seek(to t: Double) throws {
-        try demuxer.seek(to: origin + max(0, t), keyframeOf: decoder.streamIndex)
-        decoder.reset()
+        try frames.seek(to: origin + max(0, t))
         _ = try? deinterlacer.finish()   // the held frame is from before the seek
         ended = false
-        upcoming = nil
         decoded = []
+        upcoming = nil
         try advance()
         guard let first = upcoming else { return }   // nothing after the seek point: keep what we have
         current = first
@@ -100,18 +101,15 @@ final class VideoFrameReader {
                 continue
             }
             if ended { try checkComplete(); return }
-            guard let packet = try demuxer.readPacket() else {
-                decoded = try deinterlacer.pass((try? decoder.decode(nil)) ?? []) + deinterlacer.finish()
+            // Damaged packets are concealed by the standard rule (DecodedFrames, DecodeDamage).
+            if let frame = try frames.next() {
+                decoded = try deinterlacer.pass([frame])
+            } else {
+                decoded = try deinterlacer.finish()
                 ended = true
-                continue
-            }
-            do { decoded = try deinterlacer.pass(decoder.decode(packet)); damage.decoded() } catch {
-                // Damage is concealed, not fatal, unless there is much of it (DecodeDamage).
-                try damage.failed(packet, error)
             }
         }
     }
-    private var decoded: [Frame] = []
     private var lastFrameTime = 0.0
     private var checkedEnd = false
 
