@@ -279,6 +279,7 @@ public final class BatchRunner {
             } else {
                 let reason: String
                 if r.timedOut { reason = String(format: "timed out after %.0f s (killed)", r.timeout) }
+                else if Cancellation.isRequested { reason = "interrupted (the batch was stopped)" }
                 else if let signal { reason = "crashed: killed by \(ChildProcess.signalName(signal))" }
                 else if code == 0 { reason = "render ended without an output" }
                 else { reason = (lastError(in: r.logPath) ?? "failed") + " (exit \(code ?? -1))" }

@@ -96,6 +96,10 @@ public final class ChildProcess {
         var s: Int32 = 0
         let r = waitpid(pid, &s, WNOHANG)
         if r == pid { status = s }
+        // Already reaped elsewhere (`BatchRunner.interrupt()` waits for the jobs it stops):
+        // it ended by the SIGTERM sent to it; saying so lets the run loop finish at once
+        // instead of waiting for a status that will never come.
+        else if r < 0, errno == ECHILD { status = SIGTERM }
         return status
     }
 
