@@ -31,13 +31,10 @@ let package = Package(
             pkgConfig: "harfbuzz",
             providers: [.apt(["libfreetype-dev", "libharfbuzz-dev", "libfontconfig1-dev", "libunibreak-dev"])]
         ),
-        // ReelText and ReelMedia build in Swift 6 mode (complete concurrency checking); the
-        // targets above them stay in 5 until their stages and layers are rewritten (see swiftLanguageModes).
         .target(
             name: "ReelText",
             dependencies: ["CText"],
-            path: "Sources/ReelText",
-            swiftSettings: [.swiftLanguageMode(.v6)]
+            path: "Sources/ReelText"
         ),
         .target(
             name: "CReelShims",
@@ -47,8 +44,7 @@ let package = Package(
         .target(
             name: "ReelMedia",
             dependencies: ["CFFmpeg", "CReelShims"],
-            path: "Sources/ReelMedia",
-            swiftSettings: [.swiftLanguageMode(.v6)]
+            path: "Sources/ReelMedia"
         ),
         .target(
             name: "ReelKit",
@@ -76,5 +72,7 @@ let package = Package(
         .testTarget(name: "ReelFuzzTests", dependencies: ["ReelFuzzTargets"], path: "Tests/ReelFuzzTests"),
         .testTarget(name: "ReelCLITests", dependencies: ["reel"], path: "Tests/ReelCLITests"),
     ],
-    swiftLanguageModes: [.v5]
+    // Swift 6 language mode everywhere: complete concurrency checking; each @unchecked
+    // Sendable and nonisolated(unsafe) says in a comment why it is safe.
+    swiftLanguageModes: [.v6]
 )

@@ -4,6 +4,7 @@ import ReelKit
 /// What `reel batch` shows: JSON lines (--progress json), or on a terminal one status line
 /// (jobs done / total, the running jobs' percentages, ETA) rewritten in place; nothing while
 /// running otherwise. The summary table at the end goes to stdout (stderr with JSON).
+/// `@unchecked Sendable`: every mutable field is guarded by `lock`.
 final class BatchPrinter: @unchecked Sendable {
     let json: Bool
     let quiet: Bool

@@ -4,6 +4,7 @@ import ReelMedia
 
 /// Shows render progress: a rewritten line on a terminal, JSON lines with --progress json,
 /// nothing with --quiet (or when stderr is not a terminal).
+/// `@unchecked Sendable`: `lineShown` is guarded by `lock`; the rest is immutable.
 final class ProgressPrinter: @unchecked Sendable {
     let mode: RenderOptions.ProgressMode
     private let isTerminal = isatty(STDERR_FILENO) != 0

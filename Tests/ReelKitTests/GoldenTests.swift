@@ -15,11 +15,11 @@ final class GoldenTests: XCTestCase {
     static let artifactsDir = root.appendingPathComponent(".build/reel-artifacts")
     static var recording: Bool { ProcessInfo.processInfo.environment["REEL_RECORD_GOLDENS"] == "1" }
 
-    struct Scenario {
+    struct Scenario: Sendable {
         var name: String
         var input: String
         var fonts: [String] = []
-        var configure: (inout RenderOptions) -> Void = { _ in }
+        var configure: @Sendable (inout RenderOptions) -> Void = { _ in }
     }
 
     /// Every layer that exists so far, one second each to keep the suite fast.

@@ -118,6 +118,7 @@ public final class BatchRunner {
 
     /// Children alive now, for the signal handler (another thread).
     private static let liveLock = NSLock()
+    /// `nonisolated(unsafe)`: both only touched under `liveLock`.
     nonisolated(unsafe) private static var live: [pid_t: (temporaries: [String], claim: ClaimLock?)] = [:]
     nonisolated(unsafe) private static var livePlanFolder: String?
 

@@ -4,6 +4,8 @@ import Foundation
 /// (O_CREAT|O_EXCL is atomic, on NFS too since v3). The lock names the worker's host and
 /// pid, so a lock left by a worker that is gone (a dead pid on this host, or older than its
 /// job timeout anywhere) is taken over.
+/// `@unchecked Sendable`: `released` is guarded by `lock` (the run loop and the interrupt
+/// path may both release a claim).
 public final class ClaimLock: @unchecked Sendable {
     public struct Holder: Codable, Sendable, Equatable {
         public var host: String
@@ -24,6 +26,7 @@ public final class ClaimLock: @unchecked Sendable {
     public let path: String
     public let holder: Holder
     private var released = false
+    private let lock = NSLock()
 
     init(path: String, holder: Holder) {
         self.path = path
@@ -35,7 +38,7 @@ public final class ClaimLock: @unchecked Sendable {
     public static var hostName: String {
         var buffer = [CChar](repeating: 0, count: 256)
         gethostname(&buffer, buffer.count - 1)
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     public static func path(folder: String, job: String) -> String {
@@ -72,8 +75,11 @@ public final class ClaimLock: @unchecked Sendable {
 
     /// The job is finished (or failed): others may take it again only when its manifest says so.
     public func release() {
-        guard !released else { return }
+        lock.lock()
+        let first = !released
         released = true
+        lock.unlock()
+        guard first else { return }
         // Only remove the lock if it is still ours.
         if Self.read(path).holder == holder { unlink(path) }
     }

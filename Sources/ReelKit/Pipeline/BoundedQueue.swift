@@ -4,6 +4,7 @@ import Foundation
 /// when it is full, so memory stays bounded whatever the input's length. Closing it wakes
 /// everyone: pops drain what is left then return nil, pushes return false. It measures how
 /// long its producer and consumer waited on it and how full it got (`reel render --stats`).
+/// `@unchecked Sendable`: every mutable field is read and written under `condition`'s lock.
 final class BoundedQueue<Element>: MeteredQueue, @unchecked Sendable {
     // @unchecked: every field is read and written under `condition`.
     /// Taken slots are set to nil at once so a consumed frame is freed immediately.

@@ -4,6 +4,8 @@ import ReelMedia
 /// Converts each segment to constant frame rate and composes the layers: the screen
 /// canvas (once per distinct source picture), the presenter and its stickers, the title
 /// or the hook's headline, then the captions of the source time shown.
+/// `@unchecked Sendable`: a stage is built on the caller's thread and then used only by the
+/// one thread the scheduler runs it on (its counters are read after that thread is joined).
 final class ComposeStage: RenderStage, @unchecked Sendable {
     // @unchecked: runs on one thread; the scheduler reads the counters after joining it.
     let name = "compose"

@@ -2,6 +2,8 @@ import Foundation
 import ReelMedia
 
 /// A decoded source frame and where it sits on the output timeline.
+/// `@unchecked Sendable`: immutable; its `Frame` is handed from the decode thread to the
+/// compose thread through a queue and never touched by the sender again.
 final class SourceFrame: @unchecked Sendable {
     // @unchecked: immutable once made; the frame is only read after it is handed on.
     let frame: Frame
@@ -21,6 +23,8 @@ enum SourceMessage {
 
 /// Reads packets and decodes the recording's video, segment by segment of the edit list
 /// (seeking to each segment's start), handing frames on with segment-relative times.
+/// `@unchecked Sendable`: a stage is built on the caller's thread and then used only by the
+/// one thread the scheduler runs it on (libav contexts allow one thread at a time).
 final class DecodeStage: RenderStage, @unchecked Sendable {
     // @unchecked: runs on one thread; the scheduler reads the counters after joining it.
     let name = "decode"

@@ -3,6 +3,8 @@ import ReelMedia
 
 /// Encodes the composed frames and the mixed audio (exactly as long as the video,
 /// sample-exact), and muxes them; writes the composed frames' hashes and snapshots.
+/// `@unchecked Sendable`: a stage is built on the caller's thread and then used only by the
+/// one thread the scheduler runs it on (`itemsOut` is read after that thread is joined).
 final class EncodeStage: RenderStage, @unchecked Sendable {
     // @unchecked: runs on one thread; the scheduler reads the counters after it returns.
     let name = "encode+mux"

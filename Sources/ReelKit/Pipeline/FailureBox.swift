@@ -2,6 +2,7 @@ import Foundation
 import ReelMedia
 
 /// The first error of any stage; the others stop when they see it.
+/// `@unchecked Sendable`: `first` is guarded by `lock`.
 final class FailureBox: @unchecked Sendable {
     // @unchecked: `first` is read and written only under `lock`.
     private let lock = NSLock()

@@ -81,6 +81,7 @@ public enum Interruption {
     }
 
     /// Whether the handlers are in, the command's callback, and whether it ran.
+    /// `@unchecked Sendable`: every mutable field is guarded by `lock`.
     private final class State: @unchecked Sendable {
         private let lock = NSLock()
         private var installed = false

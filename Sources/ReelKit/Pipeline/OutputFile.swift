@@ -7,6 +7,9 @@ import ReelMedia
 /// but a regular file (a device, FIFO or directory is never replaced, even with --force), and
 /// without force an existing file. Leftovers of killed runs (`.NAME.reel-PID.EXT` whose
 /// process is gone) are removed from the folder.
+/// `@unchecked Sendable`: `committed` is its only mutable state, written and read by the
+/// thread that runs the render (commit, then discard on failure); other threads (the signal
+/// path) only use the immutable paths and the lock-guarded `live` set.
 final class OutputFile: @unchecked Sendable {
     let destination: String
     let temporary: String
@@ -116,6 +119,7 @@ final class OutputFile: @unchecked Sendable {
 
     // Temporary files still open, removed by the last-resort exit after a signal.
     private static let lock = NSLock()
+    /// `nonisolated(unsafe)`: only touched under `lock`.
     nonisolated(unsafe) private static var live: Set<String> = []
     static func register(_ path: String) { lock.lock(); live.insert(path); lock.unlock() }
     static func unregister(_ path: String) { lock.lock(); live.remove(path); lock.unlock() }

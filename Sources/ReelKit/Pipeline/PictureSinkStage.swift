@@ -3,6 +3,7 @@ import ReelMedia
 
 /// `reel preview`'s end of the graph instead of encode + mux: the composed frame written as
 /// a PNG (the job's edit list is that one frame).
+/// `@unchecked Sendable`: used only by the one thread the scheduler runs it on.
 final class PictureSinkStage: RenderStage, @unchecked Sendable {
     // @unchecked: runs on one thread; the scheduler reads the counters after it returns.
     let name = "png"

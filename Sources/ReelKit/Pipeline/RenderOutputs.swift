@@ -5,6 +5,7 @@ import ReelMedia
 /// destination that cannot be written fails at once: the MP4 (or the preview's PNG) and
 /// the composed frames' hashes. Each is renamed into place only when the render succeeds;
 /// what is not committed is removed.
+/// `@unchecked Sendable`: immutable references to `OutputFile`s (see there).
 public final class RenderOutputs: @unchecked Sendable {
     // @unchecked: handed from the thread that claims to the one that runs, never shared.
     let main: OutputFile

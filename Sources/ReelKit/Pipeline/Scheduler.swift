@@ -42,6 +42,7 @@ final class Scheduler {
 }
 
 /// Each stage's wall time, written by its own thread, read after all are joined.
+/// `@unchecked Sendable`: `values` is guarded by `lock`.
 private final class StageClock: @unchecked Sendable {
     // @unchecked: each slot is written by one thread, under `lock`.
     private let lock = NSLock()

@@ -1,6 +1,7 @@
 import Foundation
 
 /// A pipeline stage on its own thread, joinable.
+/// `@unchecked Sendable`: `finished` is guarded by `lock`; the rest is immutable.
 final class StageThread: @unchecked Sendable {
     // @unchecked: `finished` is read and written only under `lock`.
     private let done = DispatchSemaphore(value: 0)
