@@ -26,7 +26,6 @@ enum SourceMessage {
 /// `@unchecked Sendable`: a stage is built on the caller's thread and then used only by the
 /// one thread the scheduler runs it on (libav contexts allow one thread at a time).
 final class DecodeStage: RenderStage, @unchecked Sendable {
-    // @unchecked: runs on one thread; the scheduler reads the counters after joining it.
     let name = "decode"
     let input: (any MeteredQueue)? = nil
     var output: (any MeteredQueue)? { frames }
@@ -37,6 +36,8 @@ final class DecodeStage: RenderStage, @unchecked Sendable {
     private let path: String
     private let demuxer: Demuxer
     private let decoder: Decoder
+    /// Packets → frames, damaged packets concealed by the standard rule (DecodeDamage).
+    private let decoded: DecodedFrames
     private let origin: Double
     private let edit: EditList
     private let fps: Int
@@ -52,6 +53,7 @@ final class DecodeStage: RenderStage, @unchecked Sendable {
             throw MediaError(.invalidInput, path: o.input, "no video stream")
         }
         decoder = try Decoder(demuxer, stream: videoIndex, threads: o.threads)
+        decoded = DecodedFrames(demuxer, decoder: decoder)
         origin = demuxer.startTime(of: videoIndex)
         edit = job.edit
         fps = o.fps
@@ -61,12 +63,10 @@ final class DecodeStage: RenderStage, @unchecked Sendable {
     }
 
     func run(_ control: FailureBox) throws {
-        demuxer.keepOnly([decoder.streamIndex])
         let videoTB = decoder.timeBase
         let nominalFrame = 1.0 / max(1.0, (demuxer.averageFrameRate(of: decoder.streamIndex) ?? 30))
         var lastVideoEnd = 0.0
         var decodedAny = false
-        var damage = DecodeDamage()
 
         let deinterlacer = Deinterlacer(mode: deinterlace, streamIsInterlaced: demuxer.isInterlaced(stream: decoder.streamIndex),
                                         timeBase: videoTB)
@@ -74,8 +74,7 @@ final class DecodeStage: RenderStage, @unchecked Sendable {
             let start = origin + segment.sourceStart
             let length = segment.frames.map { Double($0) / Double(fps) }
             if index > 0 || segment.sourceStart > 0 {
-                try demuxer.seek(to: start, keyframeOf: decoder.streamIndex)
-                decoder.reset()
+                try decoded.seek(to: start)
             }
             lastVideoEnd = 0
             var done = false
@@ -94,18 +93,10 @@ final class DecodeStage: RenderStage, @unchecked Sendable {
             }
             while !done {
                 if control.isStopping { return }
-                guard let packet = try demuxer.readPacket() else { break }
-                guard packet.streamIndex == decoder.streamIndex else { continue }
-                do {
-                    let decoded = try decoder.decode(packet)
-                    damage.decoded()
-                    if !handle(try deinterlacer.pass(decoded)) { return }
-                } catch {
-                    // Damage is not a reason to fail a long render; libav conceals it (DecodeDamage).
-                    try damage.failed(packet, error)
-                }
+                // nil: the file ended and the decoder was drained.
+                guard let batch = try decoded.nextBatch() else { break }
+                if !handle(try deinterlacer.pass(batch.frames)) { return }
             }
-            if !done, !handle(try deinterlacer.pass(decoder.decode(nil))) { return }
             if !done, !handle(try deinterlacer.finish()) { return }
             _ = try? deinterlacer.finish()   // a segment cut short: start the next one with a fresh graph
         }
