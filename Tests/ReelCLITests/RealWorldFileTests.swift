@@ -466,16 +466,19 @@ final class RealWorldFileTests: ReelTestCase {
         let background = file("grey.mp4")
         try ffmpeg(["-f", "lavfi", "-i", "color=gray:s=320x180:r=30:d=1.5", "-c:v", "libx264", "-pix_fmt", "yuv420p", background.path])
         var comb: [String: Double] = [:]
-        for (name, presenter) in [("interlaced", interlaced), ("progressive", progressive)] {
+        // `--deinterlace off` reaches the presenter too: then it is combed.
+        for (name, presenter, mode) in [("interlaced", interlaced, "auto"), ("progressive", progressive, "auto"), ("off", interlaced, "off")] {
             let out = file("\(name).mp4")
             let r = try reel(["render", background.path, "-o", out.path, "--presenter", presenter.path, "--layout", "pip",
-                              "--presenter-scale", "1", "--presenter-anchor", "center", "--size", "720x1280", "--keep-black-start"])
+                              "--presenter-scale", "1", "--presenter-anchor", "center", "--size", "720x1280", "--keep-black-start",
+                              "--deinterlace", mode])
             XCTAssertEqual(r.exitCode, 0, r.summary)
             guard r.exitCode == 0 else { return }
             // The middle of the presenter's box (centred on the canvas).
             comb[name] = combing(try decodeFrame(out, pixFmt: "gray", filter: "crop=240:160:240:560", width: 240, height: 160, seek: 1))
         }
         XCTAssertLessThan(comb["interlaced"]!, comb["progressive"]! * 1.5 + 0.5, "an interlaced presenter is combed: \(comb)")
+        XCTAssertGreaterThan(comb["off"]!, comb["interlaced"]! + 0.5, "--deinterlace off keeps the presenter's fields: \(comb)")
     }
 
     // MARK: - 12: framemd5-exact `reel hash`

@@ -141,14 +141,16 @@ final class PresenterLayer {
         }
     }
 
-    /// Opens the presenter file (the reader, shared with the layout decision).
-    static func open(_ options: PresenterOptions, fps: Int, threads: Int, limits: ResourceLimits = ResourceLimits()) throws -> VideoFrameReader {
+    /// Opens the presenter file (the reader, shared with the layout decision). `deinterlace`:
+    /// the render's `--deinterlace` (interlaced presenters are treated as the recording is).
+    static func open(_ options: PresenterOptions, fps: Int, threads: Int, limits: ResourceLimits = ResourceLimits(),
+                     deinterlace: DeinterlaceMode = .auto) throws -> VideoFrameReader {
         let info = try Probe.inspect(path: options.path, scanPackets: 0)
         guard let stream = info.video else {
             throw MediaError(.invalidInput, path: options.path, "no video stream (the presenter must be a video or an image)")
         }
         try limits.checkPicture(stream, path: options.path)
-        return try VideoFrameReader(path: options.path, stream: stream, fps: fps, threads: threads)
+        return try VideoFrameReader(path: options.path, stream: stream, fps: fps, threads: threads, deinterlace: deinterlace)
     }
 
     /// Presenter time for a source-timeline time, or nil when the presenter is not shown.

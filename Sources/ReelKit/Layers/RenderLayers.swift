@@ -84,7 +84,7 @@ struct RenderLayers {
     /// Every layer of `job`, opened again (the planner's warnings are not repeated).
     static func make(job: RenderJob) throws -> RenderLayers {
         let o = job.options
-        let reader = try o.presenter.map { try PresenterLayer.open($0, fps: o.fps, threads: o.threads, limits: o.limits) }
+        let reader = try o.presenter.map { try PresenterLayer.open($0, fps: o.fps, threads: o.threads, limits: o.limits, deinterlace: o.deinterlace) }
         let composer = composer(options: o, source: job.source, crop: job.crop, layout: job.layout)
         let presenter = try presenter(options: o, reader: reader, layout: job.layout)
         let stickers = try stickers(options: o, presenter: presenter)

@@ -77,7 +77,7 @@ public struct RenderPlanner: Sendable {
         if let s = o.trimStart, let e = o.trimEnd, e <= s {
             throw MediaError(.usage, path: o.input, "--trim end (\(e)) must be after its start (\(s))")
         }
-        let presenterReader = try o.presenter.map { try PresenterLayer.open($0, fps: o.fps, threads: o.threads, limits: o.limits) }
+        let presenterReader = try o.presenter.map { try PresenterLayer.open($0, fps: o.fps, threads: o.threads, limits: o.limits, deinterlace: o.deinterlace) }
         let cutOut = o.presenter?.key != nil || (presenterReader?.firstFrame.color.hasAlpha ?? false)
         let template = o.layout ?? (o.presenter == nil ? .screen : (cutOut ? .pip : .split))
         var overrides = o.layoutOverrides
