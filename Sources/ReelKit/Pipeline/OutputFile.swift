@@ -113,7 +113,7 @@ final class OutputFile: @unchecked Sendable {
         guard let marker = name.range(of: ".reel-", options: .backwards) else { return nil }
         let rest = name[marker.upperBound...]
         guard let dot = rest.firstIndex(of: "."), let pid = pid_t(rest[..<dot]), pid > 0,
-              ["mp4", "png", "framemd5"].contains(String(rest[rest.index(after: dot)...])) else { return nil }
+              ["mp4", "png", "framemd5", "yaml"].contains(String(rest[rest.index(after: dot)...])) else { return nil }
         return pid
     }
 
