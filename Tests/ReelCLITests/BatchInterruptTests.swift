@@ -70,7 +70,10 @@ final class BatchInterruptTests: XCTestCase {
         let five = try peak(5)
         let fifty = try peak(50)
         print("batch peak RSS: 5 jobs \(five) KiB, 50 jobs \(fifty) KiB")
-        // Allocator noise of a few pages aside, 50 jobs take no more than 5.
-        XCTAssertLessThanOrEqual(fifty, five + 512, "5 jobs: \(five) KiB, 50 jobs: \(fifty) KiB")
+        // 50 jobs take no more than 5, within the batch process's run-to-run noise: measured
+        // -256…+572 KiB between the two counts over four runs (allocator and dynamic-loader pages).
+        // 1 MiB of slack still fails a leak of 23 KiB per job, far below what one leaked
+        // demuxer, probe or child's output buffer costs.
+        XCTAssertLessThanOrEqual(fifty, five + 1024, "5 jobs: \(five) KiB, 50 jobs: \(fifty) KiB")
     }
 }
