@@ -22,7 +22,7 @@ public struct AudioSources: Sendable, Codable, Equatable {
     public var musicLoop: Double?
 
     /// Chooses the sources; refuses a voice or music file without sound, or music too short to loop.
-    static func decide(options o: RenderOptions, edit: EditList, presenter: PresenterLayer?, recordingHasAudio: Bool,
+    static func decide(options o: RenderOptions, edit: EditList, presenter: PresenterSource?, recordingHasAudio: Bool,
                        sourceDuration: Double) throws -> AudioSources {
         var s = AudioSources()
         if let path = o.voice {

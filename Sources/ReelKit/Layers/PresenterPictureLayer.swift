@@ -1,15 +1,16 @@
 import Foundation
 import ReelMedia
 
-/// The presenter's picture at the source time shown (none while it is off).
+/// The presenter's picture at the frame being composed (none while it is off), as the
+/// presenter stage prepared it.
 final class PresenterPictureLayer: Layer {
-    let presenter: PresenterLayer
+    let presenter: PresenterPort
     /// The picture of the frame being composed (what stickers sit on).
     private(set) var current: Frame? = nil
-    init(_ presenter: PresenterLayer) { self.presenter = presenter }
+    init(_ presenter: PresenterPort) { self.presenter = presenter }
 
     func state(_ c: LayerContext) throws -> LayerState? {
-        current = try presenter.picture(atSourceTime: c.time)
+        current = presenter.picture(forOutputFrame: c.segment.outputStart + c.slot)
         return current.map { LayerState(object: $0) }
     }
 

@@ -7,7 +7,7 @@ import ReelText
 /// presenter's length, the cues for the hook); the pipeline builds them again from the job.
 struct RenderLayers {
     let composer: CanvasComposer
-    let presenter: PresenterLayer?
+    let presenter: PresenterSource?
     let stickers: [PlacedSticker]
     let subtitles: SubtitleTrack?
     let title: TitleLayer?
@@ -20,15 +20,15 @@ struct RenderLayers {
                        background: o.background, source: source, bitexact: o.deterministic)
     }
 
-    static func presenter(options o: RenderOptions, reader: VideoFrameReader?, layout: CanvasLayout) throws -> PresenterLayer? {
+    static func presenter(options o: RenderOptions, reader: VideoFrameReader?, layout: CanvasLayout) throws -> PresenterSource? {
         try o.presenter.map { p in
-            try PresenterLayer(options: p, reader: reader!, box: layout.presenterBox!, fit: p.fitMode ?? layout.fit,
+            try PresenterSource(options: p, reader: reader!, box: layout.presenterBox!, fit: p.fitMode ?? layout.fit,
                                canvasHeight: o.height, safeBottom: o.safeArea.scaled(toWidth: o.width, height: o.height).bottom,
                                fps: o.fps, threads: o.threads, bitexact: o.deterministic)
         }
     }
 
-    static func stickers(options o: RenderOptions, presenter: PresenterLayer?) throws -> [PlacedSticker] {
+    static func stickers(options o: RenderOptions, presenter: PresenterSource?) throws -> [PlacedSticker] {
         guard !o.stickers.isEmpty else { return [] }
         let rasterizer: TextRasterizer
         do { rasterizer = try TextRasterizer() } catch let e as TextError { throw MediaError(e, path: "") }
@@ -84,7 +84,7 @@ struct RenderLayers {
     /// Every layer of `job`, opened again (the planner's warnings are not repeated).
     static func make(job: RenderJob) throws -> RenderLayers {
         let o = job.options
-        let reader = try o.presenter.map { try PresenterLayer.open($0, fps: o.fps, threads: o.threads, limits: o.limits, deinterlace: o.deinterlace) }
+        let reader = try o.presenter.map { try PresenterSource.open($0, fps: o.fps, threads: o.threads, limits: o.limits, deinterlace: o.deinterlace) }
         let composer = composer(options: o, source: job.source, crop: job.crop, layout: job.layout)
         let presenter = try presenter(options: o, reader: reader, layout: job.layout)
         let stickers = try stickers(options: o, presenter: presenter)

@@ -20,7 +20,7 @@ final class StickerTracker {
     /// in the edges of what it is printed on.
     static let margin = 0.35
 
-    init?(stickers: [PlacedSticker], presenter: PresenterLayer) throws {
+    init?(stickers: [PlacedSticker], presenter: PresenterPort) throws {
         guard stickers.contains(where: { $0.track }) else { return nil }
         let first = try presenter.firstPicture()
         radius = max(4, Int(Double(first.width) * Self.searchFraction))

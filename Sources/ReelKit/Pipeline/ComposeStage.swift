@@ -2,15 +2,16 @@ import Foundation
 import ReelMedia
 
 /// Converts each segment to constant frame rate and composes the layers: the screen
-/// canvas (once per distinct source picture), the presenter and its stickers, the title
+/// canvas (once per distinct source picture), the presenter (pictures the presenter stage
+/// prepared) and its stickers, the title
 /// or the hook's headline, then the captions of the source time shown.
 /// `@unchecked Sendable`: a stage is built on the caller's thread and then used only by the
 /// one thread the scheduler runs it on (its counters are read after that thread is joined).
 final class ComposeStage: RenderStage, @unchecked Sendable {
     // @unchecked: runs on one thread; the scheduler reads the counters after joining it.
     let name = "compose"
-    var input: (any MeteredQueue)? { sourceQueue }
-    var output: (any MeteredQueue)? { canvasQueue }
+    var inputs: [any MeteredQueue] { [sourceQueue] + (presenterPort.map { [$0.queue] } ?? []) }
+    var outputs: [any MeteredQueue] { [canvasQueue] }
     private(set) var itemsOut = 0
     /// Source pictures identical to the one before, whose canvas was reused.
     private(set) var skippedUnchanged = 0
@@ -20,12 +21,15 @@ final class ComposeStage: RenderStage, @unchecked Sendable {
     private let layers: RenderLayers
     private let sourceQueue: BoundedQueue<SourceMessage>
     private let canvasQueue: BoundedQueue<Frame>
+    /// The presenter's prepared pictures, from `PresenterDecodeStage` (nil: no presenter).
+    private let presenterPort: PresenterPort?
 
-    init(job: RenderJob, layers: RenderLayers, input: BoundedQueue<SourceMessage>, output: BoundedQueue<Frame>) {
+    init(job: RenderJob, layers: RenderLayers, input: BoundedQueue<SourceMessage>, presenter: PresenterPort?, output: BoundedQueue<Frame>) {
         options = job.options
         edit = job.edit
         self.layers = layers
         sourceQueue = input
+        presenterPort = presenter
         canvasQueue = output
     }
 
@@ -34,7 +38,7 @@ final class ComposeStage: RenderStage, @unchecked Sendable {
         let fps = o.fps
         let zoom = HookZoom(amount: o.hookZoom, width: o.width, height: o.height, bitexact: o.deterministic)
         let screen = ScreenLayer(composer: layers.composer, threads: o.threads, path: o.input, perturbOnePixel: o.perturbOnePixelForTesting)
-        let presenter = layers.presenter.map(PresenterPictureLayer.init)
+        let presenter = presenterPort.map(PresenterPictureLayer.init)
         // Bottom to top; each layer says when it draws, the compositor reuses what did not change.
         var stack: [any Layer] = [screen]
         if let presenter { stack.append(presenter) }

@@ -27,8 +27,8 @@ enum SourceMessage {
 /// one thread the scheduler runs it on (libav contexts allow one thread at a time).
 final class DecodeStage: RenderStage, @unchecked Sendable {
     let name = "decode"
-    let input: (any MeteredQueue)? = nil
-    var output: (any MeteredQueue)? { frames }
+    let inputs: [any MeteredQueue] = []
+    var outputs: [any MeteredQueue] { [frames] }
     private(set) var itemsOut = 0
     let skippedUnchanged = 0
 

@@ -7,8 +7,8 @@ import ReelMedia
 final class PictureSinkStage: RenderStage, @unchecked Sendable {
     // @unchecked: runs on one thread; the scheduler reads the counters after it returns.
     let name = "png"
-    var input: (any MeteredQueue)? { canvasQueue }
-    let output: (any MeteredQueue)? = nil
+    var inputs: [any MeteredQueue] { [canvasQueue] }
+    let outputs: [any MeteredQueue] = []
     private(set) var itemsOut = 0
     let skippedUnchanged = 0
 

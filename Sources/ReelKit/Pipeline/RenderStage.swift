@@ -1,15 +1,17 @@
 import Foundation
 
-/// One step of the render graph (decode, compose, encode + mux, a PNG sink), the shape of
-/// FFmpeg's fftools: it reads its input queue and writes its output queue, never another
-/// stage. The end of a stream travels through the queue (the scheduler closes a stage's
-/// output when `run` returns; a stage may send its own end message first). The scheduler
-/// owns the threads, the queues, cancellation and the first error.
+/// One step of the render graph (decode the recording, decode the presenter, compose,
+/// encode, audio, mux, a PNG sink), the shape of FFmpeg's fftools: it reads its input
+/// queues and writes its output queues (its ports), never another stage. The end of a
+/// stream travels through the queue as a message (a stage sends its own end message; the
+/// scheduler closes its outputs when `run` returns, and its inputs too, so a stage upstream
+/// that would go on feeding it sees that nobody reads any more). The scheduler owns the
+/// threads, the queues, cancellation and the first error.
 protocol RenderStage: AnyObject, Sendable {
     /// For thread names and `--stats`.
     var name: String { get }
-    var input: (any MeteredQueue)? { get }
-    var output: (any MeteredQueue)? { get }
+    var inputs: [any MeteredQueue] { get }
+    var outputs: [any MeteredQueue] { get }
     /// Items handed on (frames for video stages).
     var itemsOut: Int { get }
     /// Items handed on without redoing the work because nothing had changed.

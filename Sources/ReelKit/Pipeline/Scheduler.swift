@@ -1,15 +1,15 @@
 import Foundation
 
-/// Runs a chain of stages: each on its own thread but the last, which runs on the calling
+/// Runs a graph of stages: each on its own thread but the last, which runs on the calling
 /// thread (as fftools' muxer does). It owns the first error: a stage that throws, or a
 /// cancellation, cancels every queue so the others unwind, and `run` rethrows it once all
 /// have ended. It also measures each stage (StageStats).
 final class Scheduler {
     let control = FailureBox()
 
-    /// Runs `stages` (in data order) to the end; rethrows the first error.
+    /// Runs `stages` (in data order, the sink last) to the end; rethrows the first error.
     func run(_ stages: [any RenderStage]) throws -> [StageStats] {
-        let queues = stages.flatMap { [$0.input, $0.output].compactMap { $0 } }
+        let queues = stages.flatMap { $0.inputs + $0.outputs }
         let control = self.control
         let fail: @Sendable (Error) -> Void = { error in
             control.record(error)
@@ -20,7 +20,9 @@ final class Scheduler {
             let start = DispatchTime.now().uptimeNanoseconds
             do {
                 try stage.run(control)
-                stage.output?.close()
+                stage.outputs.forEach { $0.close() }
+                // Whatever it did not read is not wanted: a stage feeding it stops at its next push.
+                stage.inputs.forEach { $0.close() }
             } catch { fail(error) }
             clock.set(index, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
@@ -33,10 +35,11 @@ final class Scheduler {
         if let error = control.error { throw error }
         return stages.enumerated().map { i, s in
             let wall = clock.seconds(i)
-            let waitIn = s.input?.popWaitSeconds ?? 0, waitOut = s.output?.pushWaitSeconds ?? 0
+            // Every queue has one producer and one consumer, so its waits are this stage's.
+            let waitIn = s.inputs.reduce(0) { $0 + $1.popWaitSeconds }, waitOut = s.outputs.reduce(0) { $0 + $1.pushWaitSeconds }
             return StageStats(stage: s.name, wallSeconds: wall, busySeconds: max(0, wall - waitIn - waitOut), waitInputSeconds: waitIn,
                               waitOutputSeconds: waitOut, itemsOut: s.itemsOut, skippedUnchanged: s.skippedUnchanged,
-                              peakInputDepth: s.input?.peakDepth)
+                              peakInputDepth: s.inputs.map(\.peakDepth).max())
         }
     }
 }

@@ -18,7 +18,7 @@ struct HookPicker {
     struct Pick { let start: Double; let score: Double; let explanation: String }
 
     static func pick(options o: RenderOptions, duration d: Double, sourceDuration: Double, cues: [Cue],
-                     presenter: PresenterLayer?) throws -> Pick {
+                     presenter: PresenterSource?) throws -> Pick {
         guard sourceDuration > d else {
             throw MediaError(.usage, path: o.input, String(format: "--hook auto: the recording (%.1f s) is not longer than the hook (%.1f s)", sourceDuration, d))
         }
@@ -80,7 +80,7 @@ struct HookPicker {
 
     /// Voice level (dBFS RMS) per step on the source timeline: the narration, else the
     /// presenter's sound, else the recording's.
-    static func voiceLevels(_ o: RenderOptions, presenter: PresenterLayer?, duration: Double, step: Double) throws -> [Double] {
+    static func voiceLevels(_ o: RenderOptions, presenter: PresenterSource?, duration: Double, step: Double) throws -> [Double] {
         let sr = AudioFormat.sampleRate
         var source: (path: String, offset: Double, origin: Double?)? = nil
         if let v = o.voice { source = (v, o.voiceStart, nil) }

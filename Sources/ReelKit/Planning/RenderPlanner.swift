@@ -77,7 +77,7 @@ public struct RenderPlanner: Sendable {
         if let s = o.trimStart, let e = o.trimEnd, e <= s {
             throw MediaError(.usage, path: o.input, "--trim end (\(e)) must be after its start (\(s))")
         }
-        let presenterReader = try o.presenter.map { try PresenterLayer.open($0, fps: o.fps, threads: o.threads, limits: o.limits, deinterlace: o.deinterlace) }
+        let presenterReader = try o.presenter.map { try PresenterSource.open($0, fps: o.fps, threads: o.threads, limits: o.limits, deinterlace: o.deinterlace) }
         let cutOut = o.presenter?.key != nil || (presenterReader?.firstFrame.color.hasAlpha ?? false)
         let template = o.layout ?? (o.presenter == nil ? .screen : (cutOut ? .pip : .split))
         var overrides = o.layoutOverrides
@@ -165,7 +165,7 @@ public struct RenderPlanner: Sendable {
 
     /// The output's ranges: the plan's edit list or the trim, the presenter's end when it
     /// cuts the video, and the hook in front. Returns why an automatic hook was chosen.
-    private func makeEditList(_ o: RenderOptions, sourceDuration: Double, bodyStart: Double, presenter: PresenterLayer?,
+    private func makeEditList(_ o: RenderOptions, sourceDuration: Double, bodyStart: Double, presenter: PresenterSource?,
                               cues: [Cue]) throws -> (EditList, String?) {
         var body = o.edit ?? [EditRange(from: o.trimStart ?? bodyStart, to: o.trimEnd)]
         if let p = presenter, p.options.fit == .cut, p.duration.isFinite {
