@@ -22,7 +22,7 @@ struct Render: ParsableCommand, StopsByCancelling {
     )
 
     @OptionGroup var arguments: RenderArguments
-    @Flag(help: "At the end, print to stderr what each stage (decode, compose, encode+mux) did: busy time, time waiting on its input and its output, frames, frames reused unchanged, the fullest its input queue got.") var stats = false
+    @Flag(help: "At the end, print to stderr what each stage (decode, presenter, compose, encode, audio, mux) did: busy time, time waiting on its input and its output, frames, frames reused unchanged, the fullest its input queue got.") var stats = false
 
     func run() throws {
         MediaLog.configure(verbose: arguments.verbose)
