@@ -64,8 +64,10 @@ extension Filter {
         public static let area: ScaleFlags = ["area"]
         public static let neighbor: ScaleFlags = ["neighbor"]
         public static let bicubic: ScaleFlags = ["bicubic"]
+        public static let bilinear: ScaleFlags = ["bilinear"]
         /// Bit-exact, accurately rounded bicubic: the C paths, identical on every CPU.
         public static let exactBicubic: ScaleFlags = ["bicubic", "accurate_rnd", "bitexact"]
+        public static let exactBilinear: ScaleFlags = ["bilinear", "accurate_rnd", "bitexact"]
         var text: String { names.joined(separator: "+") }
     }
 
@@ -77,8 +79,21 @@ extension Filter {
         return Filter("scale", options + extra)
     }
 
-    public static func crop(width: Int, height: Int, x: Int, y: Int) -> Filter {
-        Filter("crop", ["\(width)", "\(height)", "\(x)", "\(y)"].map { Option(nil, $0) })
+    /// `crop=W:H[:X:Y][:exact=1]`; without a position the crop is centred. `exact`: the
+    /// position is not rounded to the chroma grid (odd offsets of 4:2:0 stay where asked).
+    public static func crop(width: Int, height: Int, x: Int? = nil, y: Int? = nil, exact: Bool = false) -> Filter {
+        var options = [width, height].map { Option(nil, "\($0)") }
+        if let x, let y { options += [Option(nil, "\(x)"), Option(nil, "\(y)")] }
+        if exact { options.append(Option("exact", "1")) }
+        return Filter("crop", options)
+    }
+
+    /// `split=N`: N copies of the input, one per labelled output.
+    public static func split(_ count: Int) -> Filter { Filter("split", [Option(nil, "\(count)")]) }
+
+    /// `overlay=X:Y[options]`: the second input drawn over the first at (x, y).
+    public static func overlay(x: Int, y: Int, _ options: KeyValuePairs<String, String> = [:]) -> Filter {
+        Filter("overlay", [Option(nil, "\(x)"), Option(nil, "\(y)")] + options.map { Option($0.key, $0.value) })
     }
 
     /// `format=NAME`: converts to (or asserts) a pixel format by libav's name.
@@ -139,8 +154,11 @@ public struct FilterChain: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Several labelled chains, joined with `;` (a split into a blurred fill and an overlay, …).
+/// The graph as a whole reads `[in]` and writes `[out]`; the labels in between join chains.
 public struct FilterGraphText: Sendable, Hashable, CustomStringConvertible {
     public var chains: [FilterChain]
     public init(_ chains: [FilterChain]) { self.chains = chains }
+    /// A graph of one chain.
+    public init(_ chain: FilterChain) { chains = [chain] }
     public var description: String { chains.map(\.description).joined(separator: ";") }
 }

@@ -2,8 +2,7 @@ internal import CFFmpeg
 import Foundation
 
 /// A libavfilter graph with one video input and one video output. Build its text with
-/// `FilterChain` (typed filters, escaped in one place); the raw-text initializer remains for
-/// graphs not yet moved to it, which hold only numbers and filter names reel builds itself.
+/// `FilterChain` / `FilterGraphText` (typed filters, escaped in one place).
 /// `@unchecked Sendable`: one owner at a time. It is made on one thread and handed to the one
 /// thread that uses it (a pipeline stage); it is never used from two threads at once, which libav's
 /// contexts do not allow. The compiler cannot see that hand-off, so it is stated here.
@@ -13,8 +12,11 @@ public final class FilterGraph: @unchecked Sendable {
     let sink: UnsafeMutablePointer<AVFilterContext>
     public let description: String
 
+    /// Deprecated-internal: a graph from raw text. Only `PresenterLayer` still writes its graph
+    /// as text (it is being rewritten into a presenter decode stage); once it builds a
+    /// `FilterChain`, this initializer becomes `private`. Use the typed initializers.
     /// - Parameters:
-    ///   - description: the chain between `[in]` and `[out]`, e.g. "scale=640:360,format=yuv420p".
+    ///   - description: the graph from `[in]` to `[out]`, e.g. "[in]scale=640:360,format=yuv420p[out]".
     ///   - input: a frame whose size, format and aspect the graph is configured for.
     ///   - timeBase: the time base of the frames' pts.
     ///   - threads: libavfilter's slice threads (1 for strictly sequential work).
@@ -51,6 +53,11 @@ public final class FilterGraph: @unchecked Sendable {
     /// A graph from a typed chain (see `FilterChain`): the text is rendered and escaped there.
     public convenience init(_ chain: FilterChain, input: Frame, timeBase: Rational, threads: Int = 1) throws {
         try self.init(chain.description, input: input, timeBase: timeBase, threads: threads)
+    }
+
+    /// A graph of several labelled chains (see `FilterGraphText`), from `[in]` to `[out]`.
+    public convenience init(_ graph: FilterGraphText, input: Frame, timeBase: Rational, threads: Int = 1) throws {
+        try self.init(graph.description, input: input, timeBase: timeBase, threads: threads)
     }
 
     deinit {

@@ -23,7 +23,7 @@ public final class ReconfiguringFilter: @unchecked Sendable {
 
     private let timeBase: Rational
     private let threads: Int
-    private let describe: (Frame) throws -> FilterChain
+    private let describe: (Frame) throws -> FilterGraphText
     private var graph: (shape: InputShape, graph: FilterGraph)?
     /// How many graphs were built (1 for a stream that never changes).
     public private(set) var configurations = 0
@@ -32,10 +32,16 @@ public final class ReconfiguringFilter: @unchecked Sendable {
     ///   - timeBase: the time base of the input frames' pts.
     ///   - threads: libavfilter's slice threads.
     ///   - describe: the chain for frames like this one (may depend on its size or colour).
-    public init(timeBase: Rational, threads: Int = 1, _ describe: @escaping (Frame) throws -> FilterChain) {
+    public convenience init(timeBase: Rational, threads: Int = 1, _ describe: @escaping (Frame) throws -> FilterChain) {
+        self.init(timeBase: timeBase, threads: threads, graph: { FilterGraphText(try describe($0)) })
+    }
+
+    /// A filter of several labelled chains (a split and an overlay, …).
+    /// - Parameter graph: the graph for frames like this one (may depend on its size or colour).
+    public init(timeBase: Rational, threads: Int = 1, graph: @escaping (Frame) throws -> FilterGraphText) {
         self.timeBase = timeBase
         self.threads = threads
-        self.describe = describe
+        describe = graph
     }
 
     /// A filter whose chain does not depend on the input.

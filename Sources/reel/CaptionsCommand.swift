@@ -20,15 +20,10 @@ struct CaptionsCommand: ParsableCommand {
     )
 
     @Argument(help: "A subtitle file (SRT, WebVTT, ASS) or a plan file.") var subtitles: String
-    @Option(name: .customLong("subtitles-en"), help: "English subtitles in their own file, merged by time.") var subtitlesEnglish: String?
-    @Option(name: .customLong("subtitles-encoding"), help: "utf-8, gb18030, gbk, utf-16 (default: detected).") var subtitlesEncoding: String?
+    /// The render's own caption flags (same help, same range checks).
+    @OptionGroup var captionFlags: CaptionArguments
     @Option(help: "Output size WxH the captions are laid out for (default 1080x1920).") var size: String?
     @Option(help: "Frame rate the flicker check uses: 25, 30 (default), 50 or 60.") var fps: Int?
-    @Option(name: .customLong("font-zh"), help: "Font family or file for the Chinese line.") var fontChinese: String?
-    @Option(name: .customLong("font-en"), help: "Font family or file for the English line.") var fontEnglish: String?
-    @Option(name: .customLong("caption-size-zh"), help: "Chinese caption size in pixels (default 64).") var captionSizeChinese: Int?
-    @Option(name: .customLong("caption-size-en"), help: "English caption size in pixels (default 40).") var captionSizeEnglish: Int?
-    @Option(help: "Words captions never break inside, one a line.") var lexicon: String?
     @Option(name: .customLong("max-cps-zh"), help: "Chinese reading speed warning, characters per second (default 9).") var maxCPSChinese: Double?
     @Option(name: .customLong("max-cps-en"), help: "English reading speed warning, characters per second (default 20).") var maxCPSEnglish: Double?
     @Option(help: "Output format: text or json.") var format: String = "text"
@@ -66,21 +61,10 @@ struct CaptionsCommand: ParsableCommand {
         }
         do {
             if let size { (o.width, o.height) = try RenderFlags.parseSize(size) }
+            try captionFlags.apply(to: &o)
         } catch let e as RenderFlags.Invalid { throw MediaError(.usage, path: "", e.message) }
-        if let v = fps {
-            guard RenderOptions.allowedFrameRates.contains(v) else { throw MediaError(.usage, path: "", "--fps \(v): expected 25, 30, 50 or 60") }
-            o.fps = v
-        }
-        if let v = subtitlesEnglish { o.subtitlesEnglish = v }
-        if let v = subtitlesEncoding { o.subtitlesEncoding = v }
-        if let f = fontChinese { o.captions.chinese.font = f }
-        if let f = fontEnglish { o.captions.english.font = f }
-        for (value, name) in [(captionSizeChinese, "--caption-size-zh"), (captionSizeEnglish, "--caption-size-en")] {
-            if let v = value, !(12...400).contains(v) { throw MediaError(.usage, path: "", "\(name) \(v): expected 12…400 pixels") }
-        }
-        if let v = captionSizeChinese { o.captions.chinese.size = v; o.captions.chineseMinimumSize = min(o.captions.chineseMinimumSize, v) }
-        if let v = captionSizeEnglish { o.captions.english.size = v; o.captions.englishMinimumSize = min(o.captions.englishMinimumSize, v) }
-        if let v = lexicon { o.lexicon = v }
+        if let v = fps { o.fps = v }
+        try RenderPlanner.checkFrame(o)
         return o
     }
 }

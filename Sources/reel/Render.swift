@@ -98,16 +98,11 @@ struct RenderArguments: ParsableArguments {
     @Option(help: "Integrated loudness of the mix in LUFS (default -14).") var loudness: Double?
 
     @Option(help: "Subtitles to burn in: SRT, WebVTT or ASS; a cue's Chinese line(s) then its English line(s).") var subtitles: String?
-    @Option(name: .customLong("subtitles-en"), help: "English subtitles in their own file, merged with --subtitles by time.") var subtitlesEnglish: String?
-    @Option(name: .customLong("subtitles-encoding"), help: "Subtitle text encoding: utf-8, gb18030, gbk, utf-16 (default: detected).") var subtitlesEncoding: String?
-    @Option(name: .customLong("font-zh"), help: "Font family or file for the Chinese line (default: Noto Sans CJK SC).") var fontChinese: String?
-    @Option(name: .customLong("font-en"), help: "Font family or file for the English line (default: Noto Sans CJK SC).") var fontEnglish: String?
+    /// --subtitles-en, --subtitles-encoding, --font-zh/-en, --caption-size-zh/-en, --lexicon (shared with `reel captions`).
+    @OptionGroup var captionFlags: CaptionArguments
     @Option(help: "A title shown in the top safe band (during the body when there is a hook).") var title: String?
     @Option(name: .customLong("title-en"), help: "English line under the title.") var titleEnglish: String?
-    @Option(name: .customLong("caption-size-zh"), help: "Chinese caption size in pixels (default 64 at 1080 wide).") var captionSizeChinese: Int?
-    @Option(name: .customLong("caption-size-en"), help: "English caption size in pixels (default 40).") var captionSizeEnglish: Int?
     @Option(name: .customLong("caption-margin"), help: "Distance of the captions above the bottom safe area, in pixels (default 24).") var captionMargin: Int?
-    @Option(help: "Words captions never break inside (new names, products), one a line.") var lexicon: String?
     @Option(name: .customLong("caption-box"), help: "Box behind captions: #RRGGBBAA always (e.g. #00000099), auto (only where they lie over the screen, the default) or none.") var captionBox: String?
     @Flag(help: "Overwrite the output if it exists.") var force = false
     @Option(parsing: .singleValue, help: "Raise a bound on the work a render takes: cue-length=2000, cues=50000, duration=14400 (s), picture=16384 (px), image-pixels=50000000, plan-bytes=1048576 (a plan's aliases may expand it 16 times), plan-aliases=64. Repeatable.") var limit: [String] = []
@@ -193,9 +188,7 @@ struct RenderArguments: ParsableArguments {
             if let v = loudness { o.loudness = try NumberRange.check(v, "--loudness", NumberRange.loudness) }
             if let v = crf { o.crf = try NumberRange.check(v, "--crf", NumberRange.crf) }
             if let v = threads { o.threads = try NumberRange.check(v, "--threads", NumberRange.threads) }
-            for (value, name) in [(captionSizeChinese, "--caption-size-zh"), (captionSizeEnglish, "--caption-size-en")] {
-                if let v = value { _ = try NumberRange.check(v, name, NumberRange.captionSize) }
-            }
+            try captionFlags.apply(to: &o)
             for l in limit { try o.limits.set(l) }
             if let v = captionMargin { o.captions.bottomMargin = try NumberRange.check(v, "--caption-margin", NumberRange.canvasPixels) }
         } catch let e as RenderFlags.Invalid {
@@ -210,15 +203,8 @@ struct RenderArguments: ParsableArguments {
         if force { o.force = true }
         if let v = frameHashes { o.frameHashes = v }
         if let v = subtitles { o.subtitles = v }
-        if let v = subtitlesEnglish { o.subtitlesEnglish = v }
-        if let v = subtitlesEncoding { o.subtitlesEncoding = v }
-        if let f = fontChinese { o.captions.chinese.font = f }
-        if let f = fontEnglish { o.captions.english.font = f }
         if let v = title { o.title = v }
         if let v = titleEnglish { o.titleEnglish = v }
-        if let v = captionSizeChinese { o.captions.chinese.size = v; o.captions.chineseMinimumSize = min(o.captions.chineseMinimumSize, v) }
-        if let v = captionSizeEnglish { o.captions.english.size = v; o.captions.englishMinimumSize = min(o.captions.englishMinimumSize, v) }
-        if let v = lexicon { o.lexicon = v }
         if let box = captionBox, !o.captions.setBox(box) {
             throw MediaError(.usage, path: "", "--caption-box \(box): expected #RRGGBB, #RRGGBBAA, auto or none")
         }

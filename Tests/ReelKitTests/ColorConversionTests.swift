@@ -10,24 +10,25 @@ final class ColorConversionTests: XCTestCase {
 
     func testHDUntaggedIsBT709Limited() {
         let c = ColorConversion(color("yuv420p"), height: 1080)
-        XCTAssertEqual(c.matrixFilter, "")
-        XCTAssertTrue(c.scaleOptions.contains("in_range=tv"))
+        XCTAssertNil(c.matrixConversion)
+        XCTAssertTrue(c.scaleInputOptions.contains(.init("in_range", "tv")))
     }
 
     func testSDUntaggedIsBT601() {
-        XCTAssertTrue(ColorConversion(color("yuv420p"), height: 480).matrixFilter.contains("iall=bt601-6-525"))
-        XCTAssertTrue(ColorConversion(color("yuv420p"), height: 576).matrixFilter.contains("iall=bt601-6-625"))
+        XCTAssertTrue(ColorConversion(color("yuv420p"), height: 480).matrixConversion?.options.contains(.init("iall", "bt601-6-525")) == true)
+        XCTAssertTrue(ColorConversion(color("yuv420p"), height: 576).matrixConversion?.options.contains(.init("iall", "bt601-6-625")) == true)
     }
 
     func testFullRangeBT601() {
         let c = ColorConversion(color("yuvj420p", space: "bt470bg"), height: 240)
-        XCTAssertTrue(c.scaleOptions.contains("in_range=pc"))
-        XCTAssertTrue(c.matrixFilter.contains("colorspace=all=bt709"))
+        XCTAssertTrue(c.scaleInputOptions.contains(.init("in_range", "pc")))
+        XCTAssertEqual(c.matrixConversion?.name, "colorspace")
+        XCTAssertTrue(c.matrixConversion?.options.contains(.init("all", "bt709")) == true)
     }
 
     func testRGBUsesSwscaleMatrix() {
         let c = ColorConversion(color("pal8", rgb: false), height: 120)
-        XCTAssertEqual(c.matrixFilter, "")
-        XCTAssertTrue(c.scaleOptions.contains("out_color_matrix=bt709"))
+        XCTAssertNil(c.matrixConversion)
+        XCTAssertTrue(c.scaleInputOptions.contains(.init("out_color_matrix", "bt709")))
     }
 }

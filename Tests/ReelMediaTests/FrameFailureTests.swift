@@ -36,7 +36,7 @@ final class FrameFailureTests: XCTestCase {
     func testBlendsStillDrawOnTheRightFormat() throws {
         // A yuv420p canvas from a yuva picture blended over black through the RGB → YUV path is
         // more than needed: convert the RGB frame with libswscale (what the renderer does).
-        let canvas = try XCTUnwrap(FilterGraph("[in]format=yuv420p[out]", input: try rgb(8, 8), timeBase: Rational(1, 1))
+        let canvas = try XCTUnwrap(FilterGraph(FilterChain([.format("yuv420p")]), input: try rgb(8, 8), timeBase: Rational(1, 1))
             .process(try rgb(8, 8)).first)
         try canvas.blend(white, x: 0, y: 0)
         try canvas.blend(picture: yuva(2, 2), x: 4, y: 4)

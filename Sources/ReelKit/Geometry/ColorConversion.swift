@@ -8,19 +8,19 @@ import ReelMedia
 /// SD as BT.601, yuvj formats as full range.
 struct ColorConversion: Equatable {
     /// Options for every `scale` that reads the source.
-    let scaleOptions: String
-    /// A filter step to append after the first scale (comma-terminated), or "".
-    let matrixFilter: String
+    let scaleInputOptions: [Filter.Option]
+    /// The filter that changes a YUV source's matrix to BT.709 (after the first scale), if needed.
+    let matrixConversion: Filter?
 
     init(_ c: FrameColor, height: Int) {
         if c.isRGB || c.isPalette || c.pixelFormat.hasPrefix("gray") {
-            scaleOptions = "out_color_matrix=bt709:out_range=tv"
-            matrixFilter = ""
+            scaleInputOptions = [.init("out_color_matrix", "bt709"), .init("out_range", "tv")]
+            matrixConversion = nil
             return
         }
         let full = c.fullRange ?? c.isYUVJ
         let space = c.colorSpace ?? (height >= 720 ? "bt709" : (height == 576 ? "bt470bg" : "smpte170m"))
-        scaleOptions = "in_range=\(full ? "pc" : "tv"):out_range=tv"
+        scaleInputOptions = [.init("in_range", full ? "pc" : "tv"), .init("out_range", "tv")]
         let preset: String?
         switch space {
         case "bt709": preset = nil
@@ -30,11 +30,20 @@ struct ColorConversion: Equatable {
         case "bt2020nc", "bt2020c": preset = "bt2020"
         default: preset = "bt601-6-525"
         }
-        if let preset {
-            matrixFilter = "colorspace=all=bt709:iall=\(preset):range=tv:irange=tv:format=yuv420p,"
-        } else {
-            matrixFilter = ""
+        matrixConversion = preset.map {
+            Filter("colorspace", ["all": "bt709", "iall": $0, "range": "tv", "irange": "tv", "format": "yuv420p"])
         }
+    }
+
+    /// Deprecated-internal: `scaleInputOptions` as text, only for `PresenterLayer`'s graph, which
+    /// is still written as text (it is being rewritten into a presenter decode stage). Delete
+    /// with it, with `matrixFilter` and `SourcePicture.uprightFilters`.
+    var scaleOptions: String {
+        String(FilterChain([Filter("scale", scaleInputOptions)], inputs: [], outputs: []).description.dropFirst("scale=".count))
+    }
+    /// Deprecated-internal (see `scaleOptions`): `matrixConversion` as text, comma-terminated, or "".
+    var matrixFilter: String {
+        matrixConversion.map { FilterChain([$0], inputs: [], outputs: []).description + "," } ?? ""
     }
 }
 

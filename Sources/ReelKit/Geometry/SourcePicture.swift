@@ -58,14 +58,18 @@ public struct SourcePicture: Equatable, Sendable, Codable {
         return square + rotationChain
     }
 
-    /// `rotationChain` as a comma-terminated text fragment ("" when empty), for graphs still
-    /// written as text (the canvas, the presenter, stickers, crop finding).
-    var rotationFilters: String { Self.fragment(rotationChain) }
+    /// `uprightChain` for a decoded frame of `width`x`height`. A frame of another size than the
+    /// stream declared (a recording that changes size mid-stream) is first scaled to that size
+    /// with `flags`, so every picture has the display size crops and layouts were planned in.
+    func uprightChain(width: Int, height: Int, flags: Filter.ScaleFlags) -> [Filter] {
+        guard storedWidth > 0, storedHeight > 0, width != storedWidth || height != storedHeight else { return uprightChain }
+        return [.scale(storedWidth, storedHeight, flags: flags)] + uprightChain
+    }
 
-    /// `uprightChain` as a comma-terminated text fragment ("" when empty).
-    var uprightFilters: String { Self.fragment(uprightChain) }
-
-    private static func fragment(_ filters: [Filter]) -> String {
-        filters.isEmpty ? "" : FilterChain(filters, inputs: [], outputs: []).description + ","
+    /// Deprecated-internal: `uprightChain` as a comma-terminated text fragment ("" when empty),
+    /// only for `PresenterLayer`'s graph, which is still written as text (it is being rewritten
+    /// into a presenter decode stage). Delete with it (see `ColorConversion.scaleOptions`).
+    var uprightFilters: String {
+        uprightChain.isEmpty ? "" : FilterChain(uprightChain, inputs: [], outputs: []).description + ","
     }
 }

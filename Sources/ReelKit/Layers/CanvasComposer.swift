@@ -21,29 +21,45 @@ struct CanvasComposer {
     /// are deterministic on one machine and about twice as fast.
     let bitexact: Bool
 
-    var panelFlags: String { bitexact ? "bicubic+accurate_rnd+bitexact" : "bicubic" }
-    var fillFlags: String { bitexact ? "bilinear+accurate_rnd+bitexact" : "bilinear" }
+    var panelFlags: Filter.ScaleFlags { bitexact ? .exactBicubic : .bicubic }
+    var fillFlags: Filter.ScaleFlags { bitexact ? .exactBilinear : .bilinear }
 
-    func graph(for color: FrameColor) -> String {
+    /// The canvas graph for source frames of this colour and size: `[in]` the decoded frame,
+    /// `[out]` the canvas.
+    func graph(for color: FrameColor, width: Int, height: Int) -> FilterGraphText {
         let conversion = ColorConversion(color, height: source.storedHeight)
-        let panelChain = "crop=\(crop.width):\(crop.height):\(crop.x):\(crop.y):exact=1,"
-            + "scale=\(panel.width):\(panel.height):flags=\(panelFlags):\(conversion.scaleOptions),format=yuv420p,\(conversion.matrixFilter)"
+        let panelChain = source.uprightChain(width: width, height: height, flags: panelFlags) + [
+            .crop(width: crop.width, height: crop.height, x: crop.x, y: crop.y, exact: true),
+            .scale(panel.width, panel.height, flags: panelFlags, conversion.scaleInputOptions),
+            .format("yuv420p"),
+        ] + (conversion.matrixConversion.map { [$0] } ?? [])
         switch background {
         case .color(let r, let g, let b):
             let hex = String(format: "0x%02X%02X%02X", r, g, b)
-            return "[in]\(source.uprightFilters)\(panelChain)pad=\(canvasWidth):\(canvasHeight):\(panel.x):\(panel.y):color=\(hex),setsar=1[out]"
+            return FilterGraphText(FilterChain(panelChain + [
+                .pad(width: canvasWidth, height: canvasHeight, x: panel.x, y: panel.y, color: hex), .squarePixels,
+            ]))
         case .blur:
             let bw = blurWidth, bh = blurHeight
             let lumaRadius = max(2, min(bw, bh) / 16)
             let chromaRadius = max(1, lumaRadius / 2)
             // The fill is made from the already scaled and converted panel: a third of the
             // pixels of a full source frame, and no second colour conversion.
-            let fill = "scale=\(bw):\(bh):force_original_aspect_ratio=increase:flags=\(fillFlags),crop=\(bw):\(bh),"
-                + "boxblur=luma_radius=\(lumaRadius):luma_power=3:chroma_radius=\(chromaRadius):chroma_power=3,"
+            let fill: [Filter] = [
+                Filter("scale", [.init(nil, "\(bw)"), .init(nil, "\(bh)"), .init("force_original_aspect_ratio", "increase"),
+                                 .init("flags", fillFlags.names.joined(separator: "+"))]),
+                .crop(width: bw, height: bh),
+                .boxblur(["luma_radius": "\(lumaRadius)", "luma_power": "3", "chroma_radius": "\(chromaRadius)", "chroma_power": "3"]),
                 // Darken to ~45% luma and mute colour so the panel stands out.
-                + "lutyuv=y=16+(val-16)*0.45:u=128+(val-128)*0.7:v=128+(val-128)*0.7,"
-                + "scale=\(canvasWidth):\(canvasHeight):flags=\(fillFlags)"
-            return "[in]\(source.uprightFilters)\(panelChain)split=2[fg][fgcopy];[fgcopy]\(fill)[bg];[bg][fg]overlay=\(panel.x):\(panel.y):format=yuv420:eof_action=pass,setsar=1[out]"
+                Filter("lutyuv", ["y": "16+(val-16)*0.45", "u": "128+(val-128)*0.7", "v": "128+(val-128)*0.7"]),
+                .scale(canvasWidth, canvasHeight, flags: fillFlags),
+            ]
+            return FilterGraphText([
+                FilterChain(panelChain + [.split(2)], inputs: ["in"], outputs: ["fg", "fgcopy"]),
+                FilterChain(fill, inputs: ["fgcopy"], outputs: ["bg"]),
+                FilterChain([.overlay(x: panel.x, y: panel.y, ["format": "yuv420", "eof_action": "pass"]), .squarePixels],
+                            inputs: ["bg", "fg"], outputs: ["out"]),
+            ])
         }
     }
 }

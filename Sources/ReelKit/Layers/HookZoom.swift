@@ -13,9 +13,9 @@ struct HookZoom {
     func apply(_ frame: Frame, progress: Double) throws -> Frame {
         let z = 1 + (amount - 1) * min(1, max(0, progress))
         let cw = max(2, Int(Double(width) / z) & ~1), ch = max(2, Int(Double(height) / z) & ~1)
-        let flags = bitexact ? "bicubic+accurate_rnd+bitexact" : "bicubic"
-        let graph = try FilterGraph("[in]crop=\(cw):\(ch):\((width - cw) / 2):\((height - ch) / 2),scale=\(width):\(height):flags=\(flags),setsar=1[out]",
-                                    input: frame, timeBase: Rational(1, 1_000_000))
+        let chain = FilterChain([.crop(width: cw, height: ch, x: (width - cw) / 2, y: (height - ch) / 2),
+                                 .scale(width, height, flags: bitexact ? .exactBicubic : .bicubic), .squarePixels])
+        let graph = try FilterGraph(chain, input: frame, timeBase: Rational(1, 1_000_000))
         let input = frame.reference()
         input.pts = 0
         guard let out = try graph.process(input).first else {

@@ -10,8 +10,8 @@ struct RenderLayers {
     let presenter: PresenterSource?
     let stickers: [PlacedSticker]
     let subtitles: SubtitleTrack?
-    let title: TitleLayer?
-    let headline: TitleLayer?
+    let title: TextBlock?
+    let headline: TextBlock?
 
     /// The screen canvas: background, and the crop fitted into the layout's screen panel.
     static func composer(options o: RenderOptions, source: SourcePicture, crop: PixelRect, layout: CanvasLayout) -> CanvasComposer {
@@ -70,13 +70,13 @@ struct RenderLayers {
     }
 
     /// The title (the body) and the hook's headline.
-    static func titles(options o: RenderOptions, segmenter: WordSegmenter) throws -> (title: TitleLayer?, headline: TitleLayer?) {
+    static func titles(options o: RenderOptions, segmenter: WordSegmenter) throws -> (title: TextBlock?, headline: TextBlock?) {
         do {
-            let title = try o.title.map { try TitleLayer(text: $0, english: o.titleEnglish, style: o.captions, canvasWidth: o.width,
-                                                         canvasHeight: o.height, safeArea: o.safeArea, segmenter: segmenter) }
-            let headline = try o.hookTitle.map { try TitleLayer(text: $0, english: o.hookTitleEnglish, style: o.captions,
-                                                                size: o.captions.headlineSize, box: o.captions.headlineBox, canvasWidth: o.width,
-                                                                canvasHeight: o.height, safeArea: o.safeArea, segmenter: segmenter) }
+            let title = try o.title.map { try TextBlock(text: $0, english: o.titleEnglish, style: o.captions, canvasWidth: o.width,
+                                                     canvasHeight: o.height, safeArea: o.safeArea, segmenter: segmenter) }
+            let headline = try o.hookTitle.map { try TextBlock(text: $0, english: o.hookTitleEnglish, style: o.captions,
+                                                            size: o.captions.headlineSize, box: o.captions.headlineBox, canvasWidth: o.width,
+                                                            canvasHeight: o.height, safeArea: o.safeArea, segmenter: segmenter) }
             return (title, headline)
         } catch let e as TextError { throw MediaError(e, path: o.captions.chinese.font) }
     }

@@ -5,21 +5,18 @@ import ReelMedia
 /// libavfilter graph (rebuilt when the source's colour or size changes). A source picture
 /// identical to the one before keeps the canvas made from it.
 final class ScreenLayer: Layer {
-    private let composer: CanvasComposer
-    private let threads: Int
     private let path: String
     private let perturb: Bool
-    private var graph: FilterGraph? = nil
-    private var graphColor: FrameColor? = nil
-    private var graphSize = (0, 0)
+    /// The canvas graph, rebuilt when the source's size, colour or aspect changes.
+    private let filter: ReconfiguringFilter
     private var lastSource: SourceFrame? = nil
     private var lastCanvas: Frame? = nil
     /// Source pictures identical to the one before, whose canvas was reused.
     private(set) var reused = 0
 
     init(composer: CanvasComposer, threads: Int, path: String, perturbOnePixel: Bool) {
-        self.composer = composer
-        self.threads = threads
+        filter = ReconfiguringFilter(timeBase: Rational(1, 1_000_000), threads: threads,
+                                     graph: { frame in composer.graph(for: frame.color, width: frame.width, height: frame.height) })
         self.path = path
         perturb = perturbOnePixel
     }
@@ -39,15 +36,11 @@ final class ScreenLayer: Layer {
                 return canvas
             }
         }
-        let color = source.frame.color
-        if graph == nil || graphColor != color || graphSize != (source.frame.width, source.frame.height) {
-            graph = try FilterGraph(composer.graph(for: color), input: source.frame, timeBase: Rational(1, 1_000_000), threads: threads)
-            graphColor = color
-            graphSize = (source.frame.width, source.frame.height)
-        }
         let input = source.frame.reference()
         input.pts = 0
-        guard let composed = try graph!.process(input).first else {
+        // One picture in, one out: the graph holds nothing, so the last frame is this source's
+        // canvas (a rebuild flushes the old graph first, which has nothing left to give).
+        guard let composed = try filter.process(input).last else {
             throw MediaError(.internalFailure, path: path, "the compositor produced no picture")
         }
         if perturb { composed.perturbOnePixel() }

@@ -153,8 +153,8 @@ struct StillImage {
         try limits.checkPicture(stream, path: path)
         let reader = try VideoFrameReader(path: path, stream: stream, fps: 30, threads: 1)
         let source = SourcePicture(stream: stream)
-        guard !source.uprightFilters.isEmpty else { return StillImage(frame: reader.firstFrame) }
-        let graph = try FilterGraph("[in]\(source.uprightFilters.dropLast())[out]", input: reader.firstFrame, timeBase: Rational(1, 1_000_000))
+        guard !source.uprightChain.isEmpty else { return StillImage(frame: reader.firstFrame) }
+        let graph = try FilterGraph(FilterChain(source.uprightChain), input: reader.firstFrame, timeBase: Rational(1, 1_000_000))
         guard let upright = try graph.process(reader.firstFrame.reference()).first else {
             throw MediaError(.invalidInput, path: path, "cannot turn the picture upright")
         }

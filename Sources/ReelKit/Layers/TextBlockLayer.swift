@@ -1,13 +1,13 @@
 import Foundation
 import ReelMedia
 
-/// A still text block shown in some frames: the title (the body) or the hook's headline.
+/// The layer that shows a `TextBlock` in some frames: the title (the body) or the hook's headline.
 final class TextBlockLayer: Layer {
-    private let title: TitleLayer
+    private let block: TextBlock
     private let shown: (LayerContext) -> Bool
 
-    init(_ title: TitleLayer, shownWhen shown: @escaping (LayerContext) -> Bool) {
-        self.title = title
+    init(_ block: TextBlock, shownWhen shown: @escaping (LayerContext) -> Bool) {
+        self.block = block
         self.shown = shown
     }
 
@@ -15,7 +15,7 @@ final class TextBlockLayer: Layer {
 
     func draw(on picture: Frame?, _ c: LayerContext, state: LayerState) throws -> Frame {
         let out = picture!.reference()
-        try out.blend(title.overlay, x: title.x, y: title.y)
+        try out.blend(block.overlay, x: block.x, y: block.y)
         return out
     }
 }

@@ -19,54 +19,48 @@ enum CropFinder {
 
     /// `count` frames evenly spread over the trimmed range; every `fullEvery`-th one (from the
     /// middle of each group) is also kept at full size. `small: false` keeps only those.
+    /// Damaged packets follow the render's rule (`DecodedFrames`); a frame of another size
+    /// than the stream declared is scaled to it, so every sample has the display size.
     static func sample(path: String, source: SourcePicture, videoStream: Int, duration: Double?,
                        trimStart: Double?, trimEnd: Double?, count: Int, fullEvery: Int, small: Bool) throws -> RecordingSamples {
         let display = source.displaySize
         let demuxer = try Demuxer(path: path)
-        demuxer.keepOnly([videoStream])
         let decoder = try Decoder(demuxer, stream: videoStream)
+        let frames = DecodedFrames(demuxer, decoder: decoder)
         let origin = demuxer.startTime(of: videoStream)
         let start = trimStart ?? 0
         let end = trimEnd ?? (duration ?? start + 1)
         let sampleHeight = max(2, Int(Double(sampleWidth) * Double(display.height) / Double(max(display.width, 1))) & ~1)
-        var smallGraph: FilterGraph? = nil, fullGraph: FilterGraph? = nil
+        func upright(_ frame: Frame) -> [Filter] { source.uprightChain(width: frame.width, height: frame.height, flags: .area) }
+        let smallGray = ReconfiguringFilter(timeBase: Rational(1, 1_000_000)) { frame in
+            FilterChain(upright(frame) + [.scale(sampleWidth, sampleHeight, flags: .area), .format("gray")])
+        }
+        let fullGray = ReconfiguringFilter(timeBase: Rational(1, 1_000_000)) { frame in
+            FilterChain(upright(frame) + [.format("gray")])
+        }
         var out = RecordingSamples()
         for k in 0..<count {
             let keepFull = k % fullEvery == fullEvery / 2
             guard small || keepFull else { continue }
             let target = start + (end - start) * (Double(k) + 0.5) / Double(count)
-            try demuxer.seek(to: origin + target)
+            try frames.seek(to: origin + target)
             var picked: Frame? = nil
-            reading: while let packet = try demuxer.readPacket() {
-                for frame in (try? decoder.decode(packet)) ?? [] {
-                    picked = frame
-                    if let t = frame.seconds(in: decoder.timeBase), t - origin >= target - 0.02 { break reading }
-                }
+            while let frame = try frames.next() {
+                picked = frame
+                if let t = frame.seconds(in: decoder.timeBase), t - origin >= target - 0.02 { break }
             }
-            if picked == nil { picked = ((try? decoder.decode(nil)) ?? []).last }
-            decoder.reset()
             guard let frame = picked else { continue }
-            if small {
-                if smallGraph == nil {
-                    smallGraph = try FilterGraph("[in]\(source.uprightFilters)scale=\(sampleWidth):\(sampleHeight):flags=area,format=gray[out]",
-                                                 input: frame, timeBase: Rational(1, 1_000_000))
-                }
-                if let image = try gray(frame, through: smallGraph!, pts: k) { out.small.append(image) }
-            }
-            if keepFull {
-                if fullGraph == nil {
-                    fullGraph = try FilterGraph("[in]\(source.uprightFilters)format=gray[out]", input: frame, timeBase: Rational(1, 1_000_000))
-                }
-                if let image = try gray(frame, through: fullGraph!, pts: k) { out.full.append(image) }
-            }
+            if small, let image = try gray(frame, through: smallGray, pts: k) { out.small.append(image) }
+            if keepFull, let image = try gray(frame, through: fullGray, pts: k) { out.full.append(image) }
         }
         return out
     }
 
-    private static func gray(_ frame: Frame, through graph: FilterGraph, pts: Int) throws -> GrayImage? {
+    private static func gray(_ frame: Frame, through filter: ReconfiguringFilter, pts: Int) throws -> GrayImage? {
         let input = frame.reference()
         input.pts = Int64(pts)
-        guard let gray = try graph.process(input).first, let pixels = gray.grayPixels() else { return nil }
+        // One picture in, one out: a rebuild's flush has nothing left, so the last is this frame's.
+        guard let gray = try filter.process(input).last, let pixels = gray.grayPixels() else { return nil }
         return GrayImage(width: gray.width, height: gray.height, pixels: pixels)
     }
 

@@ -8,41 +8,33 @@ enum LeadingBlank {
     /// Seconds from the start of the video stream to its first frame with content, when the
     /// source opens on blank frames; nil when the first frame has content, or when nothing
     /// within `limit` seconds has (a dark video is kept as it is).
+    /// Damaged packets follow the render's rule (`DecodedFrames`); the thumbnail graph follows
+    /// a mid-stream change of size or format.
     static func contentStart(path: String, limit: Double) throws -> Double? {
         let demuxer = try Demuxer(path: path)
         guard let v = demuxer.bestStream(.video) else { return nil }
-        demuxer.keepOnly([v])
         let decoder = try Decoder(demuxer, stream: v, threads: 1)
+        let frames = DecodedFrames(demuxer, decoder: decoder)
         let origin = demuxer.startTime(of: v)
-        var graph: FilterGraph? = nil
+        let thumbnail = ReconfiguringFilter(FilterChain([.scale(64, 36, flags: .area), .format("gray")]), timeBase: decoder.timeBase)
         /// Once out of the blank frames: the mean level and time of the last frame seen while
         /// a fade-in is still brightening the picture.
         var fading: (mean: Double, time: Double)? = nil
-        func firstContent(_ frames: [Frame]) throws -> Double?? {
-            for frame in frames {
-                guard let t = frame.seconds(in: decoder.timeBase) else { continue }
-                if t - origin > limit { return .some(fading.map { $0.time } ?? nil) }
-                if graph == nil {
-                    graph = try FilterGraph("[in]scale=64:36:flags=area,format=gray[out]", input: frame, timeBase: decoder.timeBase)
-                }
-                guard let small = try graph!.process(frame).first, let luma = small.grayPixels() else { continue }
-                let mean = Double(luma.reduce(0) { $0 + Int($1) }) / Double(luma.count)
-                if let f = fading {
-                    // A fade-in ends where the picture stops brightening by more than a level a frame.
-                    if mean - f.mean <= 1 { return .some(f.time) }
-                    fading = (mean, t - origin)
-                } else if !isBlank(luma) {
-                    if t - origin <= 0.0005 { return .some(nil) }   // content from the first frame
-                    fading = (mean, t - origin)
-                }
+        while let frame = try frames.next() {
+            guard let t = frame.seconds(in: decoder.timeBase) else { continue }
+            if t - origin > limit { return fading.map { $0.time } }
+            // One picture in, one out: a rebuild's flush has nothing left, so the last is this frame's.
+            guard let small = try thumbnail.process(frame).last, let luma = small.grayPixels() else { continue }
+            let mean = Double(luma.reduce(0) { $0 + Int($1) }) / Double(luma.count)
+            if let f = fading {
+                // A fade-in ends where the picture stops brightening by more than a level a frame.
+                if mean - f.mean <= 1 { return f.time }
+                fading = (mean, t - origin)
+            } else if !isBlank(luma) {
+                if t - origin <= 0.0005 { return nil }   // content from the first frame
+                fading = (mean, t - origin)
             }
-            return nil
         }
-        while let packet = try demuxer.readPacket() {
-            guard let frames = try? decoder.decode(packet) else { continue }
-            if let found = try firstContent(frames) { return found }
-        }
-        if let found = try firstContent((try? decoder.decode(nil)) ?? []) { return found }
         return fading?.time
     }
 

@@ -13,15 +13,20 @@ public struct RenderPlanner: Sendable {
         self.onWarning = onWarning
     }
 
-    /// The checks that need no input file opened: numbers, the encoder, files that may be
-    /// read or written. A render runs them before it claims its output.
-    public static func check(_ o: RenderOptions) throws {
+    /// The output's frame rate and size (`reel captions` lays captions out for them too).
+    public static func checkFrame(_ o: RenderOptions) throws {
         guard RenderOptions.allowedFrameRates.contains(o.fps) else {
             throw MediaError(.usage, path: "", "--fps \(o.fps) is not supported (use 25, 30, 50 or 60)")
         }
         guard o.width >= 64, o.height >= 64, o.width <= 4096, o.height <= 4096, o.width % 2 == 0, o.height % 2 == 0 else {
             throw MediaError(.usage, path: "", "--size \(o.width)x\(o.height) must be even and between 64 and 4096")
         }
+    }
+
+    /// The checks that need no input file opened: numbers, the encoder, files that may be
+    /// read or written. A render runs them before it claims its output.
+    public static func check(_ o: RenderOptions) throws {
+        try checkFrame(o)
         guard (0...51).contains(o.crf) else { throw MediaError(.usage, path: "", "--crf \(o.crf) must be 0…51") }
         // libavfilter aborts the process on a negative thread count.
         guard NumberRange.threads.contains(o.threads) else { throw MediaError(.usage, path: "", "--threads \(o.threads) must be 0…64") }

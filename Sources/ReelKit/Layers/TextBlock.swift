@@ -2,9 +2,10 @@ import Foundation
 import ReelMedia
 import ReelText
 
-/// A text layer that is always shown (a persistent title or headline) in the top safe band,
-/// drawn with the same engine as captions and rasterized once.
-final class TitleLayer {
+/// A block of text rasterized once, with its place in the top safe band: the title or the
+/// hook's headline, laid out by the captions' engine (`TextBlockEngine`). Not a layer itself:
+/// `TextBlockLayer` shows it in the frames it belongs to.
+final class TextBlock {
     let overlay: Overlay
     let x: Int, y: Int
 
