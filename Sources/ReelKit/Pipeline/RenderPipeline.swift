@@ -42,7 +42,7 @@ public final class RenderPipeline: Sendable {
                     report(event, frames: frames, total: total, started: started)
                 }
             } else {
-                sink = PictureSinkStage(path: output.temporary, recording: o.input, input: canvases)
+                sink = PictureSinkStage(path: output.temporary, job: job, hashOutput: hashOutput, input: canvases)
             }
             let stats = try Scheduler().run([decode, compose, sink])
             if !preview, sink.itemsOut == 0 { throw MediaError(.invalidInput, path: o.input, "no decodable video frames") }

@@ -113,7 +113,7 @@ public struct RenderPlanner: Sendable {
                                                   cues: subtitles?.cues ?? [])
         var expected = Self.expectedFrames(edit: edit, sourceDuration: sourceDuration, fps: o.fps)
         if let t = o.previewAt {
-            let n = max(0, Int((t * Double(o.fps)).rounded(.down)))
+            let n = Self.previewFrame(at: t, fps: o.fps)
             guard n < expected, let one = edit.single(frame: n) else {
                 throw MediaError(.usage, path: o.input, String(format: "--at %.2f is past the end of the video (%.2f s)", t, Double(expected) / Double(o.fps)))
             }
@@ -134,6 +134,9 @@ public struct RenderPlanner: Sendable {
     }
 
     /// Output frames, counting an open last segment to the source's stated end.
+    /// The output frame `reel preview --at t` composes: the one on screen at t.
+    public static func previewFrame(at t: Double, fps: Int) -> Int { max(0, Int((t * Double(fps)).rounded(.down))) }
+
     static func expectedFrames(edit: EditList, sourceDuration: Double, fps: Int) -> Int {
         edit.totalFrames ?? max(1, edit.segments.last!.outputStart + FrameClock<Int>.slot(of: sourceDuration - edit.segments.last!.sourceStart, fps: fps))
     }
