@@ -379,6 +379,62 @@ final class RealWorldFileTests: ReelTestCase {
         }
     }
 
+    /// The md5 column of a `--frame-hashes` file by output frame number.
+    func composedHashes(_ url: URL) throws -> [Int: String] {
+        var out: [Int: String] = [:]
+        for line in try String(contentsOf: url, encoding: .utf8).split(separator: "\n") where !line.hasPrefix("#") {
+            let f = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            if f.count == 6, let n = Int(f[2]) { out[n] = f[5] }
+        }
+        return out
+    }
+
+    /// `reel preview --at T` composes exactly the frame the render composes at T, over many T,
+    /// on files without an index: MPEG-PS with open-GOP MPEG-2 at 25 fps (each I-frame's
+    /// packet comes before the B-frames it is shown after, so a keyframe *packet* before T
+    /// can hold a picture after T: previews failed with "no decodable video frames"), an
+    /// MPEG-PS of 30 fps MPEG-2 (where the parser labels packets after a seek with a
+    /// neighbour's time), MPEG-TS H.264 with B-frames, and an MP4 as the control. The truth is
+    /// the render's own composed-frame hashes (`--frame-hashes`); the preview writes its line.
+    func testPreviewIsTheRendersFrame() throws {
+        let source = ["-f", "lavfi", "-i", "testsrc2=s=320x240:r=30:d=4", "-f", "lavfi", "-i", "sine=d=4"]
+        let fixtures: [(name: String, args: [String], moments: Int)] = [
+            ("open-gop25.mpg", ["-r", "25", "-c:v", "mpeg2video", "-bf", "2", "-c:a", "mp2", "-f", "vob"], 20),
+            ("mpeg2-30.mpg", ["-c:v", "mpeg2video", "-q:v", "2", "-c:a", "mp2", "-f", "vob"], 12),
+            ("bframes.ts", ["-c:v", "libx264", "-bf", "3", "-g", "250", "-c:a", "aac"], 8),
+            ("control.mp4", ["-c:v", "libx264", "-bf", "3", "-c:a", "aac"], 6),
+        ]
+        for (name, args, moments) in fixtures {
+            let input = file(name)
+            try ffmpeg(source + args + ["-pix_fmt", "yuv420p", input.path])
+            if name.hasPrefix("open-gop") {
+                // ffprobe: keyframe packets whose picture shows after later-decoded ones (dts < pts).
+                let (list, _) = try packets(input, stream: "v")
+                XCTAssertTrue(list.contains { $0.isKey && $0.pts != Int64.min && $0.dts < $0.pts - 3600 }, "open GOP fixture")
+            }
+            let rendered = file("\(name).framemd5")
+            let r = try reel(["render", input.path, "-o", file("\(name).mp4").path, "--size", "360x640", "--frame-hashes", rendered.path])
+            XCTAssertEqual(r.exitCode, 0, r.summary)
+            let render = try composedHashes(rendered)
+            XCTAssertEqual(render.count, try frameCount(file("\(name).mp4")))
+            let length = Double(render.count) / 30
+            for i in 0..<moments {
+                // Spread over the file, off the frame grid (and the GOP grid) by varying amounts.
+                let at = String(format: "%.3f", 0.05 + (length - 0.2) * Double(i) / Double(moments) + 0.011 * Double(i % 3))
+                let t = Double(at)!
+                let png = file("\(name)-\(i).png"), hashes = file("\(name)-\(i).framemd5")
+                let p = try reel(["preview", input.path, "--at", at, "-o", png.path, "--size", "360x640",
+                                  "--frame-hashes", hashes.path])
+                XCTAssertEqual(p.exitCode, 0, "\(name) at \(t): \(p.summary)")
+                guard p.exitCode == 0 else { continue }
+                let n = Int((t * 30 + 1e-6).rounded(.down))   // on a frame boundary: that frame
+                let preview = try composedHashes(hashes)
+                XCTAssertEqual(Array(preview.keys), [n], "\(name) at \(t): the preview names frame n")
+                XCTAssertEqual(preview[n], render[n], "\(name) at \(t): preview = the render's frame \(n) (it equals the render's \(render.filter { $0.value == preview[n] }.map(\.key).sorted()))")
+            }
+        }
+    }
+
     // MARK: - 10: a black cover
 
     /// A recording that opens on 1 s of black, and one that fades in from black over 1 s:
