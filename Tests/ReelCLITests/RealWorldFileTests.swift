@@ -344,6 +344,78 @@ final class RealWorldFileTests: ReelTestCase {
         XCTAssertEqual(audio, video, accuracy: 1.0 / 30)
     }
 
+    /// Rewrites an FLV as streaming tools write it (Scripts/flv-rewrite: onMetaData duration, tag timestamps).
+    func rewriteFLV(_ input: URL, _ output: URL, _ options: [String]) throws {
+        guard let python = Paths.which("python3") else { throw TestFailure("python3 not on PATH") }
+        let script = Paths.repoRoot.appendingPathComponent("Scripts/flv-rewrite")
+        let r = try runProcess(python, [script.path, input.path, output.path] + options)
+        guard r.exitCode == 0 else { throw TestFailure("flv-rewrite: \(r.summary)") }
+    }
+
+    /// FLVs whose onMetaData `duration` is shorter than what their tags hold (OBS/nginx-rtmp/
+    /// flvtool write the last video timestamp, without the last frame and the audio that runs
+    /// on), also starting 5 s late, or with the video 170 ms after the audio. reel used the
+    /// declared 1.967 s: `--trim 1:2` and a preview of the last frame were refused ("ends after
+    /// the end of the source (1.97 s)"), and `reel probe` reported 1.967 s. The streams decide:
+    /// every frame ffmpeg decodes is rendered, with sound to the end; probe says both numbers.
+    func testFLVDeclaredDurationShorterThanStreams() throws {
+        let made = file("obs.flv")
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc=s=320x240:r=30:d=2", "-f", "lavfi", "-i", "sine=f=440:d=2.2",
+                    "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", made.path])
+        for (name, options) in [("short", ["--duration", "1.9667"]), ("late", ["--duration", "1.9667", "--shift", "5000"]),
+                                ("audio-first", ["--duration", "1.9667", "--shift-video", "170"])] {
+            let input = file("\(name).flv")
+            try rewriteFLV(made, input, options)
+            // ffprobe: the header says 1.967 s; ffmpeg decodes 60 frames (2 s) and 2.2 s of sound.
+            XCTAssertEqual(try MediaInfo(input).format["duration"] as? String, "1.966700", name)
+            let frames = try frameCount(input)
+            XCTAssertEqual(frames, 60, name)
+            let probe = try reel(["probe", input.path]).stdoutString
+            XCTAssertTrue(probe.contains("the header says 1.967 s"), probe)
+            XCTAssertTrue(probe.contains("30.000 fps constant") && probe.contains("duration 2.000 s"), probe)
+            let out = file("\(name).mp4")
+            let r = try reel(["render", input.path, "-o", out.path, "--size", "360x640", "--frame-hashes", file("\(name).framemd5").path])
+            XCTAssertEqual(r.exitCode, 0, r.summary)
+            XCTAssertEqual(try frameCount(out), frames, name)
+            let info = try MediaInfo(out)
+            XCTAssertEqual(info.audio?.num("duration") ?? 0, info.video?.num("duration") ?? -1, accuracy: 1.0 / 30, name)
+            // Sound to the end: the last 200 ms are the sine (about -16 dB), not padding.
+            let (_, ffmpegURL) = try Tools.requireFFmpeg()
+            let tail = try runProcess(ffmpegURL, ["-sseof", "-0.2", "-i", out.path, "-map", "0:a", "-af", "astats=measure_perchannel=none",
+                                                  "-f", "null", "-"])
+            let rms = tail.stderrString.split(separator: "\n").first { $0.contains("RMS level dB") }
+                .flatMap { Double($0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) } ?? -200
+            XCTAssertGreaterThan(rms, -30, "\(name): the render's last 200 ms of sound")
+            // The last frame, past the declared end: a trim and a preview reach it.
+            let trimmed = file("\(name)-trim.mp4")
+            let t = try reel(["render", input.path, "--trim", "1:2", "-o", trimmed.path, "--size", "360x640"])
+            XCTAssertEqual(t.exitCode, 0, t.summary)
+            XCTAssertEqual(try frameCount(trimmed), 30, name)
+            let p = try reel(["preview", input.path, "--at", "1.99", "-o", file("\(name).png").path, "--size", "360x640",
+                              "--frame-hashes", file("\(name)-preview.framemd5").path])
+            XCTAssertEqual(p.exitCode, 0, p.summary)
+            if p.exitCode == 0 {
+                XCTAssertEqual(try composedHashes(file("\(name)-preview.framemd5"))[59], try composedHashes(file("\(name).framemd5"))[59], name)
+            }
+        }
+    }
+
+    /// The last picture of an MPEG-PS comes out of the decoder's flush with no time (ffprobe:
+    /// best_effort_timestamp N/A): reel dropped it (119 of 120 frames). It goes right after
+    /// the frame before it, as ffmpeg places it.
+    func testUntimedLastPictureIsKept() throws {
+        let input = file("tail.mpg")
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc=s=320x240:r=30:d=4", "-f", "lavfi", "-i", "sine=d=4",
+                    "-c:v", "mpeg2video", "-q:v", "2", "-pix_fmt", "yuv420p", "-c:a", "mp2", "-f", "vob", input.path])
+        let times = try ffprobeJSON(input, ["-select_streams", "v", "-show_entries", "frame=best_effort_timestamp"])["frames"] as? [[String: Any]] ?? []
+        XCTAssertEqual(times.count, 120)
+        XCTAssertNil(times.last?["best_effort_timestamp"], "the fixture's last picture has no time")
+        let out = file("tail.mp4")
+        let r = try reel(["render", input.path, "-o", out.path, "--size", "360x640"])
+        XCTAssertEqual(r.exitCode, 0, r.summary)
+        XCTAssertEqual(try frameCount(out), 120)
+    }
+
     // MARK: - 8: preview and trims in MPEG-TS / MPEG-PS
 
     /// MPEG-TS (one keyframe, GOP longer than the file) and MPEG-PS (MPEG-2): previews at
