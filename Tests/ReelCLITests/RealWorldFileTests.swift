@@ -305,6 +305,52 @@ final class RealWorldFileTests: ReelTestCase {
 
     // MARK: - 13: a codec libavcodec does not know
 
+    /// VP8 presenters shaped as other encoders and recorders write them (item 4, green blocks
+    /// after the first frame): a picture size that changes at a keyframe mid-stream (two
+    /// streams joined, as MediaRecorder does when the window is resized), temporal layers
+    /// (frames that update no reference), error-resilient realtime; each with alpha (libvpx
+    /// decoder) and without (native decoder). Everything is grey, so any chroma in the render
+    /// (ffmpeg's signalstats on every output frame) is garbage: zeroed or stale planes.
+    func testVP8PresenterVariantsStayGrey() throws {
+        let recording = file("grey.mp4")
+        try ffmpeg(["-f", "lavfi", "-i", "color=gray:s=640x360:r=30:d=2", "-c:v", "libx264", recording.path])
+        let grey = "format=gray,format=yuva420p,geq=lum='lum(X,Y)':cb=128:cr=128:a='if(lt(X,W/2),255,0)'"
+        let vp8 = ["-c:v", "libvpx", "-b:v", "300k", "-auto-alt-ref", "0"]
+        for alpha in [true, false] {
+            let keep = alpha ? [] : ["-pix_fmt", "yuv420p"]
+            let a = file("a-\(alpha).webm"), b = file("b-\(alpha).webm"), list = file("list-\(alpha).txt")
+            try ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=240x320:r=30:d=1,\(grey)"] + vp8 + keep + [a.path])
+            try ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=180x240:r=30:d=1,\(grey)"] + vp8 + keep + [b.path])
+            try "file '\(a.path)'\nfile '\(b.path)'\n".write(to: list, atomically: true, encoding: .utf8)
+            let resized = file("resized-\(alpha).webm")
+            try ffmpeg(["-f", "concat", "-safe", "0", "-i", list.path, "-c", "copy", resized.path])
+            let layers = file("layers-\(alpha).webm"), realtime = file("realtime-\(alpha).webm")
+            try ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=240x320:r=30:d=3,\(grey)"] + vp8 + keep
+                        + ["-ts-parameters", "ts_number_layers=2:ts_target_bitrate=150,300:ts_rate_decimator=2,1:ts_periodicity=2:ts_layer_id=0,1", layers.path])
+            try ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=240x320:r=30:d=3,\(grey)"] + vp8 + keep
+                        + ["-error-resilient", "1", "-deadline", "realtime", "-cpu-used", "8", "-lag-in-frames", "0", realtime.path])
+            // ffprobe: the joined file changes size at its second keyframe.
+            let sizes = try ffprobeJSON(resized, ["-select_streams", "v", "-show_entries", "frame=width"])["frames"] as? [[String: Any]] ?? []
+            XCTAssertEqual(Set(sizes.compactMap { $0["width"] as? Int }), [240, 180])
+            for presenter in [resized, layers, realtime] {
+                let out = file("\(presenter.lastPathComponent).mp4")
+                let r = try reel(["render", recording.path, "--presenter", presenter.path, "-o", out.path, "--size", "360x640"])
+                XCTAssertEqual(r.exitCode, 0, r.summary)
+                XCTAssertEqual(try frameCount(out), 60)
+                let (_, ffmpegURL) = try Tools.requireFFmpeg()
+                let stats = try runProcess(ffmpegURL, ["-v", "error", "-i", out.path, "-vf",
+                    "signalstats,metadata=print:file=-", "-f", "null", "-"]).stdoutString
+                var chroma: [Double] = []
+                for line in stats.split(separator: "\n") where line.contains(".UMAX=") || line.contains(".UMIN=")
+                    || line.contains(".VMAX=") || line.contains(".VMIN=") {
+                    if let v = Double(line.split(separator: "=").last ?? "") { chroma.append(v) }
+                }
+                XCTAssertEqual(chroma.count, 60 * 4, presenter.lastPathComponent)
+                XCTAssertLessThanOrEqual(chroma.map { abs($0 - 128) }.max() ?? 999, 3, "\(presenter.lastPathComponent): colour in a grey render")
+            }
+        }
+    }
+
     /// An MP4 whose sample entry says 'zq42' (ffprobe: codec_name=unknown, tag zq42): the
     /// refusal names the tag, not "none".
     func testUnknownCodecIsNamed() throws {
