@@ -107,10 +107,38 @@ public final class DecodedFrames: @unchecked Sendable {
     }
 
     /// Seeks to the keyframe at or before `seconds` (checked for the first decoder's stream,
-    /// see `Demuxer.seek(to:keyframeOf:)`) and restarts decoding there.
+    /// see `Demuxer.seek(to:keyframeOf:)`) and restarts decoding there. Then checks by
+    /// decoding: when the first picture of that stream is after `seconds`, seeks earlier and
+    /// tries again (0.5, 1, 2 … 64 s before), as a robust seek does. A keyframe packet can be
+    /// before the target while its picture is not: in an open-GOP MPEG-2 (DVD, broadcast) the
+    /// I-frame shows after the B-frames that follow it, which need the GOP before and are
+    /// dropped after a seek; and after a seek into MPEG-PS the parser labels the first
+    /// packets with a neighbour's time. Decoding from earlier gives the pictures, and the
+    /// labels, of a read from the start. The frames decoded for the check are returned next.
     public func seek(to seconds: Double) throws {
-        try demuxer.seek(to: seconds, keyframeOf: decoders[0].streamIndex)
-        restart()
+        let checked = decoders[0]
+        let earliest = demuxer.startTime(of: checked.streamIndex) - 1
+        var target = seconds
+        for step in [0.5, 1, 2, 4, 8, 16, 32, 64, .infinity] {
+            try demuxer.seek(to: target, keyframeOf: checked.streamIndex)
+            restart()
+            // Nothing decodable from here, or untimed frames: nothing better to look for.
+            guard let first = try firstTime(of: checked) else { return }
+            if first <= seconds + 0.0005 || target <= earliest || !step.isFinite { return }
+            target = max(earliest, seconds - step)
+        }
+    }
+
+    /// Decodes up to the first timed frame of `decoder`'s stream and returns its time (nil at
+    /// the end, or when the frame has no time); every frame decoded stays queued for `next()`.
+    private func firstTime(of decoder: Decoder) throws -> Double? {
+        var held: [(decoder: Decoder, frame: Frame)] = []
+        defer { pending = held; pendingHead = 0 }
+        while let batch = try nextBatch() {
+            held += batch.frames.map { (batch.decoder, $0) }
+            if batch.decoder === decoder { return batch.frames[0].seconds(in: decoder.timeBase) }
+        }
+        return nil
     }
 
     private func decode(_ packet: Packet?, _ decoder: Decoder) throws -> [Frame] {

@@ -15,8 +15,11 @@ public final class Decoder: @unchecked Sendable {
     private var flushed = false
     /// Raw elementary streams (Annex-B H.264, …) carry no timestamps: their frames are
     /// placed one after another (as ffmpeg's tools do), by duration or the nominal rate.
+    /// A frame without one after timed frames (the last picture of an MPEG-PS, flushed from
+    /// the decoder with no packet time) goes right after the frame before it, as fftools
+    /// predicts it, instead of being lost. nil: unknown (after a seek, until a timed frame).
     private var sawTimestamp = false
-    private var untimedNext: Int64 = 0
+    private var untimedNext: Int64? = 0
     private let nominalDuration: Int64
 
     /// - Parameter threads: 0 lets libav choose; decoding is bit-exact for any count.
@@ -83,7 +86,9 @@ public final class Decoder: @unchecked Sendable {
     public func reset() {
         avcodec_flush_buffers(context)
         flushed = false
-        untimedNext = 0   // an untimed stream can only go back to its start (Demuxer.seek)
+        // An untimed stream can only go back to its start (Demuxer.seek); a timed one waits
+        // for its next timed frame.
+        untimedNext = sawTimestamp ? nil : 0
     }
 
     private func drain() throws -> [Frame] {
@@ -96,13 +101,13 @@ public final class Decoder: @unchecked Sendable {
             // Timestamps as ffmpeg's own tools use them: the decoder's best guess when pts is missing.
             let f = frame.pointer
             f.pointee.pts = f.pointee.best_effort_timestamp
+            let duration = reel_frame_duration(f)
             if f.pointee.pts != NOPTS {
                 sawTimestamp = true
-            } else if !sawTimestamp {
-                f.pointee.pts = untimedNext
-                let duration = reel_frame_duration(f)
-                untimedNext += duration > 0 ? duration : nominalDuration
+            } else if let next = untimedNext {
+                f.pointee.pts = next
             }
+            untimedNext = f.pointee.pts == NOPTS ? nil : f.pointee.pts + (duration > 0 ? duration : nominalDuration)
             frames.append(frame)
         }
     }

@@ -9,6 +9,9 @@ public struct MediaInfo: Codable, Sendable {
     /// The header declared no duration: `duration` (and the streams' own) were found by
     /// reading every packet to the end.
     public var durationFromPackets: Bool = false
+    /// What the header said when the packets run longer (an FLV's onMetaData `duration`,
+    /// written by whichever tool made the file): `duration` is then what the packets hold.
+    public var declaredDuration: Double?
     public var streams: [StreamInfo]
     /// EBU R128 measurements of the best audio stream, when asked for and the file has audio.
     public var loudness: Loudness?

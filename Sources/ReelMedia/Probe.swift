@@ -5,6 +5,14 @@ import Foundation
 /// Reads what reel sees in a file: streams, sizes, rotation, frame rate (and whether it is
 /// variable), colour tags, audio format, duration.
 public enum Probe {
+    /// FLV's duration is a number in its onMetaData tag, written by whichever tool made the
+    /// file (OBS, nginx-rtmp, flvtool…): often the last video timestamp without the last
+    /// frame, or without the audio that runs on past the video. Only the tags' own
+    /// timestamps say how long the streams are, so the packets are read (demuxing only).
+    static func durationIsOnlyDeclared(_ container: String) -> Bool {
+        container == "flv" || container == "live_flv"
+    }
+
     /// - Parameter scanPackets: how many video packets to read to decide whether the frame
     ///   rate is variable (container frame-rate fields cannot be trusted for that).
     ///   - measureLoudness: also decode the best audio stream and measure its loudness (slow:
@@ -16,11 +24,17 @@ public enum Probe {
             streams.append(streamInfo(demuxer.stream(i)))
         }
         var info = MediaInfo(path: path, container: demuxer.containerName, duration: demuxer.duration, streams: streams)
-        if info.duration == nil, let found = try scanDurations(path: path) {
-            info.duration = found.total
-            info.durationFromPackets = true
-            for k in info.streams.indices where info.streams[k].duration == nil {
-                info.streams[k].duration = found.streams[info.streams[k].index]
+        if info.duration == nil || durationIsOnlyDeclared(demuxer.containerName), let found = try scanDurations(path: path) {
+            if let declared = info.duration, found.total <= declared + 0.0005 {
+                // The declaration holds: keep the header's numbers.
+            } else {
+                info.declaredDuration = info.duration
+                info.duration = found.total
+                info.durationFromPackets = true
+                for k in info.streams.indices {
+                    guard let end = found.streams[info.streams[k].index] else { continue }
+                    if info.streams[k].duration.map({ end > $0 + 0.0005 }) ?? true { info.streams[k].duration = end }
+                }
             }
         }
         if let v = demuxer.bestStream(.video) {

@@ -305,6 +305,52 @@ final class RealWorldFileTests: ReelTestCase {
 
     // MARK: - 13: a codec libavcodec does not know
 
+    /// VP8 presenters shaped as other encoders and recorders write them (item 4, green blocks
+    /// after the first frame): a picture size that changes at a keyframe mid-stream (two
+    /// streams joined, as MediaRecorder does when the window is resized), temporal layers
+    /// (frames that update no reference), error-resilient realtime; each with alpha (libvpx
+    /// decoder) and without (native decoder). Everything is grey, so any chroma in the render
+    /// (ffmpeg's signalstats on every output frame) is garbage: zeroed or stale planes.
+    func testVP8PresenterVariantsStayGrey() throws {
+        let recording = file("grey.mp4")
+        try ffmpeg(["-f", "lavfi", "-i", "color=gray:s=640x360:r=30:d=2", "-c:v", "libx264", recording.path])
+        let grey = "format=gray,format=yuva420p,geq=lum='lum(X,Y)':cb=128:cr=128:a='if(lt(X,W/2),255,0)'"
+        let vp8 = ["-c:v", "libvpx", "-b:v", "300k", "-auto-alt-ref", "0"]
+        for alpha in [true, false] {
+            let keep = alpha ? [] : ["-pix_fmt", "yuv420p"]
+            let a = file("a-\(alpha).webm"), b = file("b-\(alpha).webm"), list = file("list-\(alpha).txt")
+            try ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=240x320:r=30:d=1,\(grey)"] + vp8 + keep + [a.path])
+            try ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=180x240:r=30:d=1,\(grey)"] + vp8 + keep + [b.path])
+            try "file '\(a.path)'\nfile '\(b.path)'\n".write(to: list, atomically: true, encoding: .utf8)
+            let resized = file("resized-\(alpha).webm")
+            try ffmpeg(["-f", "concat", "-safe", "0", "-i", list.path, "-c", "copy", resized.path])
+            let layers = file("layers-\(alpha).webm"), realtime = file("realtime-\(alpha).webm")
+            try ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=240x320:r=30:d=3,\(grey)"] + vp8 + keep
+                        + ["-ts-parameters", "ts_number_layers=2:ts_target_bitrate=150,300:ts_rate_decimator=2,1:ts_periodicity=2:ts_layer_id=0,1", layers.path])
+            try ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=240x320:r=30:d=3,\(grey)"] + vp8 + keep
+                        + ["-error-resilient", "1", "-deadline", "realtime", "-cpu-used", "8", "-lag-in-frames", "0", realtime.path])
+            // ffprobe: the joined file changes size at its second keyframe.
+            let sizes = try ffprobeJSON(resized, ["-select_streams", "v", "-show_entries", "frame=width"])["frames"] as? [[String: Any]] ?? []
+            XCTAssertEqual(Set(sizes.compactMap { $0["width"] as? Int }), [240, 180])
+            for presenter in [resized, layers, realtime] {
+                let out = file("\(presenter.lastPathComponent).mp4")
+                let r = try reel(["render", recording.path, "--presenter", presenter.path, "-o", out.path, "--size", "360x640"])
+                XCTAssertEqual(r.exitCode, 0, r.summary)
+                XCTAssertEqual(try frameCount(out), 60)
+                let (_, ffmpegURL) = try Tools.requireFFmpeg()
+                let stats = try runProcess(ffmpegURL, ["-v", "error", "-i", out.path, "-vf",
+                    "signalstats,metadata=print:file=-", "-f", "null", "-"]).stdoutString
+                var chroma: [Double] = []
+                for line in stats.split(separator: "\n") where line.contains(".UMAX=") || line.contains(".UMIN=")
+                    || line.contains(".VMAX=") || line.contains(".VMIN=") {
+                    if let v = Double(line.split(separator: "=").last ?? "") { chroma.append(v) }
+                }
+                XCTAssertEqual(chroma.count, 60 * 4, presenter.lastPathComponent)
+                XCTAssertLessThanOrEqual(chroma.map { abs($0 - 128) }.max() ?? 999, 3, "\(presenter.lastPathComponent): colour in a grey render")
+            }
+        }
+    }
+
     /// An MP4 whose sample entry says 'zq42' (ffprobe: codec_name=unknown, tag zq42): the
     /// refusal names the tag, not "none".
     func testUnknownCodecIsNamed() throws {
@@ -344,6 +390,78 @@ final class RealWorldFileTests: ReelTestCase {
         XCTAssertEqual(audio, video, accuracy: 1.0 / 30)
     }
 
+    /// Rewrites an FLV as streaming tools write it (Scripts/flv-rewrite: onMetaData duration, tag timestamps).
+    func rewriteFLV(_ input: URL, _ output: URL, _ options: [String]) throws {
+        guard let python = Paths.which("python3") else { throw TestFailure("python3 not on PATH") }
+        let script = Paths.repoRoot.appendingPathComponent("Scripts/flv-rewrite")
+        let r = try runProcess(python, [script.path, input.path, output.path] + options)
+        guard r.exitCode == 0 else { throw TestFailure("flv-rewrite: \(r.summary)") }
+    }
+
+    /// FLVs whose onMetaData `duration` is shorter than what their tags hold (OBS/nginx-rtmp/
+    /// flvtool write the last video timestamp, without the last frame and the audio that runs
+    /// on), also starting 5 s late, or with the video 170 ms after the audio. reel used the
+    /// declared 1.967 s: `--trim 1:2` and a preview of the last frame were refused ("ends after
+    /// the end of the source (1.97 s)"), and `reel probe` reported 1.967 s. The streams decide:
+    /// every frame ffmpeg decodes is rendered, with sound to the end; probe says both numbers.
+    func testFLVDeclaredDurationShorterThanStreams() throws {
+        let made = file("obs.flv")
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc=s=320x240:r=30:d=2", "-f", "lavfi", "-i", "sine=f=440:d=2.2",
+                    "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", made.path])
+        for (name, options) in [("short", ["--duration", "1.9667"]), ("late", ["--duration", "1.9667", "--shift", "5000"]),
+                                ("audio-first", ["--duration", "1.9667", "--shift-video", "170"])] {
+            let input = file("\(name).flv")
+            try rewriteFLV(made, input, options)
+            // ffprobe: the header says 1.967 s; ffmpeg decodes 60 frames (2 s) and 2.2 s of sound.
+            XCTAssertEqual(try MediaInfo(input).format["duration"] as? String, "1.966700", name)
+            let frames = try frameCount(input)
+            XCTAssertEqual(frames, 60, name)
+            let probe = try reel(["probe", input.path]).stdoutString
+            XCTAssertTrue(probe.contains("the header says 1.967 s"), probe)
+            XCTAssertTrue(probe.contains("30.000 fps constant") && probe.contains("duration 2.000 s"), probe)
+            let out = file("\(name).mp4")
+            let r = try reel(["render", input.path, "-o", out.path, "--size", "360x640", "--frame-hashes", file("\(name).framemd5").path])
+            XCTAssertEqual(r.exitCode, 0, r.summary)
+            XCTAssertEqual(try frameCount(out), frames, name)
+            let info = try MediaInfo(out)
+            XCTAssertEqual(info.audio?.num("duration") ?? 0, info.video?.num("duration") ?? -1, accuracy: 1.0 / 30, name)
+            // Sound to the end: the last 200 ms are the sine (about -16 dB), not padding.
+            let (_, ffmpegURL) = try Tools.requireFFmpeg()
+            let tail = try runProcess(ffmpegURL, ["-sseof", "-0.2", "-i", out.path, "-map", "0:a", "-af", "astats=measure_perchannel=none",
+                                                  "-f", "null", "-"])
+            let rms = tail.stderrString.split(separator: "\n").first { $0.contains("RMS level dB") }
+                .flatMap { Double($0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) } ?? -200
+            XCTAssertGreaterThan(rms, -30, "\(name): the render's last 200 ms of sound")
+            // The last frame, past the declared end: a trim and a preview reach it.
+            let trimmed = file("\(name)-trim.mp4")
+            let t = try reel(["render", input.path, "--trim", "1:2", "-o", trimmed.path, "--size", "360x640"])
+            XCTAssertEqual(t.exitCode, 0, t.summary)
+            XCTAssertEqual(try frameCount(trimmed), 30, name)
+            let p = try reel(["preview", input.path, "--at", "1.99", "-o", file("\(name).png").path, "--size", "360x640",
+                              "--frame-hashes", file("\(name)-preview.framemd5").path])
+            XCTAssertEqual(p.exitCode, 0, p.summary)
+            if p.exitCode == 0 {
+                XCTAssertEqual(try composedHashes(file("\(name)-preview.framemd5"))[59], try composedHashes(file("\(name).framemd5"))[59], name)
+            }
+        }
+    }
+
+    /// The last picture of an MPEG-PS comes out of the decoder's flush with no time (ffprobe:
+    /// best_effort_timestamp N/A): reel dropped it (119 of 120 frames). It goes right after
+    /// the frame before it, as ffmpeg places it.
+    func testUntimedLastPictureIsKept() throws {
+        let input = file("tail.mpg")
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc=s=320x240:r=30:d=4", "-f", "lavfi", "-i", "sine=d=4",
+                    "-c:v", "mpeg2video", "-q:v", "2", "-pix_fmt", "yuv420p", "-c:a", "mp2", "-f", "vob", input.path])
+        let times = try ffprobeJSON(input, ["-select_streams", "v", "-show_entries", "frame=best_effort_timestamp"])["frames"] as? [[String: Any]] ?? []
+        XCTAssertEqual(times.count, 120)
+        XCTAssertNil(times.last?["best_effort_timestamp"], "the fixture's last picture has no time")
+        let out = file("tail.mp4")
+        let r = try reel(["render", input.path, "-o", out.path, "--size", "360x640"])
+        XCTAssertEqual(r.exitCode, 0, r.summary)
+        XCTAssertEqual(try frameCount(out), 120)
+    }
+
     // MARK: - 8: preview and trims in MPEG-TS / MPEG-PS
 
     /// MPEG-TS (one keyframe, GOP longer than the file) and MPEG-PS (MPEG-2): previews at
@@ -376,6 +494,62 @@ final class RealWorldFileTests: ReelTestCase {
             let r = try reel(["render", input.path, "--trim", "1.5:3", "-o", out.path, "--size", "360x640"])
             XCTAssertEqual(r.exitCode, 0, r.summary)
             XCTAssertEqual(try frameCount(out), 45, input.lastPathComponent)
+        }
+    }
+
+    /// The md5 column of a `--frame-hashes` file by output frame number.
+    func composedHashes(_ url: URL) throws -> [Int: String] {
+        var out: [Int: String] = [:]
+        for line in try String(contentsOf: url, encoding: .utf8).split(separator: "\n") where !line.hasPrefix("#") {
+            let f = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            if f.count == 6, let n = Int(f[2]) { out[n] = f[5] }
+        }
+        return out
+    }
+
+    /// `reel preview --at T` composes exactly the frame the render composes at T, over many T,
+    /// on files without an index: MPEG-PS with open-GOP MPEG-2 at 25 fps (each I-frame's
+    /// packet comes before the B-frames it is shown after, so a keyframe *packet* before T
+    /// can hold a picture after T: previews failed with "no decodable video frames"), an
+    /// MPEG-PS of 30 fps MPEG-2 (where the parser labels packets after a seek with a
+    /// neighbour's time), MPEG-TS H.264 with B-frames, and an MP4 as the control. The truth is
+    /// the render's own composed-frame hashes (`--frame-hashes`); the preview writes its line.
+    func testPreviewIsTheRendersFrame() throws {
+        let source = ["-f", "lavfi", "-i", "testsrc2=s=320x240:r=30:d=4", "-f", "lavfi", "-i", "sine=d=4"]
+        let fixtures: [(name: String, args: [String], moments: Int)] = [
+            ("open-gop25.mpg", ["-r", "25", "-c:v", "mpeg2video", "-bf", "2", "-c:a", "mp2", "-f", "vob"], 20),
+            ("mpeg2-30.mpg", ["-c:v", "mpeg2video", "-q:v", "2", "-c:a", "mp2", "-f", "vob"], 12),
+            ("bframes.ts", ["-c:v", "libx264", "-bf", "3", "-g", "250", "-c:a", "aac"], 8),
+            ("control.mp4", ["-c:v", "libx264", "-bf", "3", "-c:a", "aac"], 6),
+        ]
+        for (name, args, moments) in fixtures {
+            let input = file(name)
+            try ffmpeg(source + args + ["-pix_fmt", "yuv420p", input.path])
+            if name.hasPrefix("open-gop") {
+                // ffprobe: keyframe packets whose picture shows after later-decoded ones (dts < pts).
+                let (list, _) = try packets(input, stream: "v")
+                XCTAssertTrue(list.contains { $0.isKey && $0.pts != Int64.min && $0.dts < $0.pts - 3600 }, "open GOP fixture")
+            }
+            let rendered = file("\(name).framemd5")
+            let r = try reel(["render", input.path, "-o", file("\(name).mp4").path, "--size", "360x640", "--frame-hashes", rendered.path])
+            XCTAssertEqual(r.exitCode, 0, r.summary)
+            let render = try composedHashes(rendered)
+            XCTAssertEqual(render.count, try frameCount(file("\(name).mp4")))
+            let length = Double(render.count) / 30
+            for i in 0..<moments {
+                // Spread over the file, off the frame grid (and the GOP grid) by varying amounts.
+                let at = String(format: "%.3f", 0.05 + (length - 0.2) * Double(i) / Double(moments) + 0.011 * Double(i % 3))
+                let t = Double(at)!
+                let png = file("\(name)-\(i).png"), hashes = file("\(name)-\(i).framemd5")
+                let p = try reel(["preview", input.path, "--at", at, "-o", png.path, "--size", "360x640",
+                                  "--frame-hashes", hashes.path])
+                XCTAssertEqual(p.exitCode, 0, "\(name) at \(t): \(p.summary)")
+                guard p.exitCode == 0 else { continue }
+                let n = Int((t * 30 + 1e-6).rounded(.down))   // on a frame boundary: that frame
+                let preview = try composedHashes(hashes)
+                XCTAssertEqual(Array(preview.keys), [n], "\(name) at \(t): the preview names frame n")
+                XCTAssertEqual(preview[n], render[n], "\(name) at \(t): preview = the render's frame \(n) (it equals the render's \(render.filter { $0.value == preview[n] }.map(\.key).sorted()))")
+            }
         }
     }
 

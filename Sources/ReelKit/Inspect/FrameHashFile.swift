@@ -38,6 +38,17 @@ public struct FrameHashFile: Sendable, Equatable {
     public var entries: [Entry] = []
     public init() {}
 
+    /// The header of a render's composed-frame hashes (`--frame-hashes`, render and preview):
+    /// one raw video stream at the output size, one tick per output frame.
+    public static func composedFrames(width: Int, height: Int, fps: Int) -> FrameHashFile {
+        var file = FrameHashFile()
+        var stream = Stream(timeBase: Rational(1, fps), mediaType: "video", codecID: "rawvideo")
+        stream.width = width
+        stream.height = height
+        file.streams = [stream]
+        return file
+    }
+
     public var text: String {
         var lines = ["#format: frame checksums", "#version: 2", "#hash: MD5"] + (software.map { ["#software: \($0)"] } ?? [])
         for (i, s) in streams.enumerated() {

@@ -6,7 +6,9 @@ public enum ProbeReport {
     /// - Parameter loudness: whether loudness was asked for (a line is printed even without audio).
     public static func text(_ info: MediaInfo, loudness: Bool = false) -> String {
         var lines = ["\(info.path): \(info.container), duration \(seconds(info.duration))"
-                     + (info.durationFromPackets ? " (not in the header: found by reading the packets)" : "")]
+                     + (!info.durationFromPackets ? ""
+                        : info.declaredDuration.map { " (found by reading the packets; the header says \(seconds($0)))" }
+                        ?? " (not in the header: found by reading the packets)")]
         for s in info.streams {
             var parts = ["  #\(s.index) \(s.kind.rawValue): \(s.codec)"]
             if let p = s.profile { parts[0] += " (\(p))" }

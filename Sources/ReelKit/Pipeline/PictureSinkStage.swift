@@ -2,7 +2,9 @@ import Foundation
 import ReelMedia
 
 /// `reel preview`'s end of the graph instead of encode + mux: the composed frame written as
-/// a PNG (the job's edit list is that one frame).
+/// a PNG (the job's edit list is that one frame), and with `--frame-hashes` its line of the
+/// render's composed-frame hashes (same frame number, same md5), so a preview can be checked
+/// exactly against the render it previews.
 /// `@unchecked Sendable`: used only by the one thread the scheduler runs it on.
 final class PictureSinkStage: RenderStage, @unchecked Sendable {
     // @unchecked: runs on one thread; the scheduler reads the counters after it returns.
@@ -14,11 +16,15 @@ final class PictureSinkStage: RenderStage, @unchecked Sendable {
 
     private let path: String
     private let recording: String
+    private let hashOutput: OutputFile?
+    private let options: RenderOptions
     private let canvasQueue: BoundedQueue<Frame>
 
-    init(path: String, recording: String, input: BoundedQueue<Frame>) {
+    init(path: String, job: RenderJob, hashOutput: OutputFile?, input: BoundedQueue<Frame>) {
         self.path = path
-        self.recording = recording
+        recording = job.options.input
+        self.hashOutput = hashOutput
+        options = job.options
         canvasQueue = input
     }
 
@@ -28,6 +34,13 @@ final class PictureSinkStage: RenderStage, @unchecked Sendable {
         if let error = control.error { throw error }
         guard let frame = first else { throw MediaError(.invalidInput, path: recording, "no picture at that time") }
         try PNGFile.write(try frame.rgbImage(), to: path)
+        if let hashOutput, let t = options.previewAt {
+            var hashes = FrameHashFile.composedFrames(width: options.width, height: options.height, fps: options.fps)
+            let (md5, size) = FrameHasher.md5(video: frame)
+            let n = Int64(RenderPlanner.previewFrame(at: t, fps: options.fps))
+            hashes.entries = [.init(stream: 0, dts: n, pts: n, duration: 1, size: size, md5: md5)]
+            try FileWriter.write(Data(hashes.text.utf8), to: hashOutput.temporary)
+        }
         itemsOut = 1
     }
 }

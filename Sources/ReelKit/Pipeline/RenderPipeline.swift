@@ -60,7 +60,7 @@ public final class RenderPipeline: Sendable {
                 }
                 stages += try encodeStages(audio: audio, output: output, hashOutput: hashOutput, canvases: canvases, report: report)
             } else {
-                stages.append(PictureSinkStage(path: output.temporary, recording: o.input, input: canvases))
+                stages.append(PictureSinkStage(path: output.temporary, job: job, hashOutput: hashOutput, input: canvases))
             }
             let sink = stages.last!
             let stats = try Scheduler().run(stages)

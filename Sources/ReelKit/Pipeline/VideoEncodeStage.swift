@@ -41,15 +41,7 @@ final class VideoEncodeStage: RenderStage, @unchecked Sendable {
         var frames = 0
         var lastReport = Date.distantPast
         report(.start, 0, expectedFrames)
-        var hashes: FrameHashFile? = nil
-        if o.frameHashes != nil {
-            var file = FrameHashFile()
-            var stream = FrameHashFile.Stream(timeBase: Rational(1, o.fps), mediaType: "video", codecID: "rawvideo")
-            stream.width = o.width
-            stream.height = o.height
-            file.streams = [stream]
-            hashes = file
-        }
+        var hashes = o.frameHashes == nil ? nil : FrameHashFile.composedFrames(width: o.width, height: o.height, fps: o.fps)
         var lastHashed: (frame: Frame, md5: String, size: Int)? = nil
 
         while let frame = canvasQueue.pop() {

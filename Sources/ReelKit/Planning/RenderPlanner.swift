@@ -118,7 +118,7 @@ public struct RenderPlanner: Sendable {
                                                   cues: subtitles?.cues ?? [])
         var expected = Self.expectedFrames(edit: edit, sourceDuration: sourceDuration, fps: o.fps)
         if let t = o.previewAt {
-            let n = max(0, Int((t * Double(o.fps)).rounded(.down)))
+            let n = Self.previewFrame(at: t, fps: o.fps)
             guard n < expected, let one = edit.single(frame: n) else {
                 throw MediaError(.usage, path: o.input, String(format: "--at %.2f is past the end of the video (%.2f s)", t, Double(expected) / Double(o.fps)))
             }
@@ -139,6 +139,10 @@ public struct RenderPlanner: Sendable {
     }
 
     /// Output frames, counting an open last segment to the source's stated end.
+    /// The output frame `reel preview --at t` composes: the one on screen at t. A time on a
+    /// frame boundary is that frame (2.9 × 30 is 86.99999… in binary: frame 87, not 86).
+    public static func previewFrame(at t: Double, fps: Int) -> Int { max(0, Int((t * Double(fps) + 1e-6).rounded(.down))) }
+
     static func expectedFrames(edit: EditList, sourceDuration: Double, fps: Int) -> Int {
         edit.totalFrames ?? max(1, edit.segments.last!.outputStart + FrameClock<Int>.slot(of: sourceDuration - edit.segments.last!.sourceStart, fps: fps))
     }
