@@ -4,15 +4,21 @@ import ReelMedia
 /// One audio layer that lives on the source timeline (the voice, the recording's own sound):
 /// it is read through the edit list, so the hook carries the words spoken in it.
 struct TimelineAudio {
-    let reader: AudioSourceReader
+    /// nil when the pass replays `tape` (it never reads the file).
+    let reader: AudioSourceReader?
     /// Where the file's time 0 sits on the source timeline, in samples.
     let offset: Int
     /// Loop period in samples (a looping presenter's voice loops with its picture).
     let loopLength: Int?
     /// Linear gain.
     var gain: Float = 1
+    /// What an earlier loudness pass read, frame by frame: replayed instead of `reader`, or
+    /// recorded into when `records`.
+    var tape: AudioTape? = nil
+    var records = false
 
     func read(sourcePosition p: Int, count: Int) throws -> [[Float]] {
+        guard let reader else { throw MediaError(.internalFailure, path: "", "audio read past its recorded tape") }
         let filePosition = p - offset
         guard let loop = loopLength, loop > 0, filePosition >= 0 else {
             return try reader.read(filePosition, count: count)
@@ -125,7 +131,7 @@ final class AudioMixer {
         var voiceSamples: [[Float]]? = nil
         for (index, layer) in [voice, screen].enumerated() {
             guard let layer else { continue }
-            let samples = try timelineSamples(layer, segment: segmentIndex, local: local, count: count)
+            let samples = try layerSamples(layer, frame: n, segment: segmentIndex, local: local, count: count)
             if index == 0 { voiceSamples = samples }
             add(samples, into: &mix, gain: layer.gain)
         }
@@ -150,6 +156,14 @@ final class AudioMixer {
     private func lastSegmentFrame(_ n: Int) -> (Int, Int)? {
         guard let last = edit.segments.indices.last else { return nil }
         return (last, n - edit.segments[last].outputStart)
+    }
+
+    /// A layer's samples for frame `n`: replayed from its tape, or read (and recorded).
+    private func layerSamples(_ layer: TimelineAudio, frame n: Int, segment s: Int, local: Int, count: Int) throws -> [[Float]] {
+        if let tape = layer.tape, !layer.records, let samples = tape.frame(n) { return samples }
+        let samples = try timelineSamples(layer, segment: s, local: local, count: count)
+        if layer.records { layer.tape?.record(n, samples) }
+        return samples
     }
 
     private func timelineSamples(_ layer: TimelineAudio, segment s: Int, local: Int, count: Int) throws -> [[Float]] {

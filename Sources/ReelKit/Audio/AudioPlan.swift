@@ -49,14 +49,25 @@ final class AudioPlan {
         }
         func loudness(of mixer: AudioMixer) throws -> Loudness { try loudness(mixer.frame) }
         func loudness(of renderer: AudioRenderer) throws -> Loudness { try loudness({ _ in try renderer.next() }, rest: renderer.finish) }
+        // Tapes, within `tapeBudget`: the mix first (the limiter's check passes replay it up to
+        // 4 times), then the voice and the recording's sound (each read alone, then in the mix).
+        var budget = tapeBudget
+        func tape() -> AudioTape? {
+            let spf = AudioFormat.sampleRate / o.fps, size = AudioTape.bytes(frames: expectedFrames, samplesPerFrame: spf)
+            guard expectedFrames > 0, size <= budget else { return nil }
+            budget -= size
+            return AudioTape(samplesPerFrame: spf, expectedFrames: expectedFrames)
+        }
+        let mixTape = tape()
+        let tapes = Tapes(voice: voice == nil ? nil : tape(), screen: screen == nil ? nil : tape())
         var parts: [String] = []
         if voice != nil {
-            let l = try loudness(of: makeMixer(expectedFrames: expectedFrames, only: .voice))
+            let l = try loudness(of: makeMixer(expectedFrames: expectedFrames, only: .voice, tapes: tapes))
             if !l.isSilent { voiceGain = gain(Self.speechReference - l.integrated) }
             parts.append(String(format: "voice %.1f LUFS", l.integrated))
         }
         if screen != nil {
-            let l = try loudness(of: makeMixer(expectedFrames: expectedFrames, only: .screen))
+            let l = try loudness(of: makeMixer(expectedFrames: expectedFrames, only: .screen, tapes: tapes))
             // Under a voice the recording's sound is a bed 10 dB down; alone it is the voice.
             if !l.isSilent { screenGain = gain(Self.speechReference - (voice == nil ? 0 : 10) - l.integrated) }
             parts.append(String(format: "recording %.1f LUFS", l.integrated))
@@ -66,7 +77,13 @@ final class AudioPlan {
             musicGain = gain(level - l.integrated)
             parts.append(String(format: "music %.1f LUFS", l.integrated))
         }
-        let mix = try loudness(of: makeMixer(expectedFrames: expectedFrames))
+        if (tapes.voice?.frames ?? 0) > 0 || (tapes.screen?.frames ?? 0) > 0 { tapedPasses += 1 }
+        let mixer = try makeMixer(expectedFrames: expectedFrames, tapes: tapes)
+        let mix = try loudness { n in
+            let samples = try mixer.frame(n)
+            mixTape?.record(n, samples)
+            return samples
+        }
         mixLoudness = mix
         var normalizer = LoudnessNormalizer(measured: mix, target: o.loudness, ceiling: ceiling)
         var result = mix.isSilent ? mix.integrated : o.loudness
@@ -77,7 +94,9 @@ final class AudioPlan {
         var tried: [(gain: Double, loudness: Double)] = []
         while normalizer.isLimiting, !mix.isSilent, passes < Self.limiterPasses {
             passes += 1
-            let limited = try loudness(of: AudioRenderer(mixer: makeMixer(expectedFrames: expectedFrames), normalizer: normalizer))
+            if mixTape != nil { tapedPasses += 1 }
+            let limited = try loudness(of: mixTape.map { AudioRenderer(tape: $0, normalizer: normalizer) }
+                                       ?? AudioRenderer(mixer: makeMixer(expectedFrames: expectedFrames), normalizer: normalizer))
             guard limited.integrated.isFinite else { break }
             tried.append((normalizer.gain, limited.integrated))
             let missing = o.loudness - limited.integrated
@@ -102,6 +121,12 @@ final class AudioPlan {
                          parts.isEmpty ? "silence" : parts.joined(separator: ", "), ceiling,
                          normalizer.isLimiting ? ", limiter on" + (passes > 0 ? " (\(passes) check pass\(passes == 1 ? "" : "es"))" : "") : "")
     }
+    /// Bytes of 48 kHz float tapes `measure` may hold (freed before the render starts): 64 MiB
+    /// tapes all three layers of an 58 s render; a longer one re-decodes what does not fit.
+    static let defaultTapeBudget = 64 << 20
+    var tapeBudget = AudioPlan.defaultTapeBudget
+    /// Passes of `measure` that replayed a tape instead of decoding (for tests).
+    private(set) var tapedPasses = 0
     /// Extra passes through the limiter to land on the target, and how close is close enough.
     static let limiterPasses = 4
     static let loudnessTolerance = 0.15
@@ -117,18 +142,31 @@ final class AudioPlan {
 
     enum Only { case voice, screen }
 
-    func makeMixer(expectedFrames: Int?, only: Only? = nil) throws -> AudioMixer {
+    /// Tapes of the voice and the recording's sound the loudness passes replay (nil: not taped).
+    struct Tapes {
+        var voice: AudioTape?
+        var screen: AudioTape?
+    }
+
+    /// `tapes` (measure's passes only): a layer with a tape replays it when it holds frames,
+    /// else reads its file and records into it.
+    func makeMixer(expectedFrames: Int?, only: Only? = nil, tapes: Tapes = Tapes()) throws -> AudioMixer {
         let sr = Double(AudioFormat.sampleRate)
-        func timeline(_ s: Source?, gain: Float) throws -> TimelineAudio? {
-            guard let s, let reader = try AudioSourceReader(path: s.path, origin: s.origin) else { return nil }
-            return TimelineAudio(reader: reader, offset: Int((s.offset * sr).rounded()), loopLength: s.loop.map { Int(($0 * sr).rounded()) }, gain: gain)
+        func timeline(_ s: Source?, gain: Float, tape: AudioTape?) throws -> TimelineAudio? {
+            guard let s else { return nil }
+            let replay = (tape?.frames ?? 0) > 0
+            let reader = replay ? nil : try AudioSourceReader(path: s.path, origin: s.origin)
+            // A tape is only ever recorded from a file with sound, so replay means the layer plays.
+            guard replay || reader != nil else { return nil }
+            return TimelineAudio(reader: reader, offset: Int((s.offset * sr).rounded()), loopLength: s.loop.map { Int(($0 * sr).rounded()) },
+                                 gain: gain, tape: tape, records: !replay && tape != nil)
         }
         var bed: MusicBed? = nil
         if only == nil, let m = music, let reader = try AudioSourceReader(path: m.path) {
             bed = MusicBed(reader: reader, loopLength: musicLoop.map { Int(($0 * sr).rounded()) }, gain: musicGain)
         }
-        return AudioMixer(edit: edit, fps: options.fps, voice: only == .screen ? nil : try timeline(voice, gain: only == nil ? voiceGain : 1),
-                          screen: only == .voice ? nil : try timeline(screen, gain: only == nil ? screenGain : 1), music: bed,
+        return AudioMixer(edit: edit, fps: options.fps, voice: only == .screen ? nil : try timeline(voice, gain: only == nil ? voiceGain : 1, tape: tapes.voice),
+                          screen: only == .voice ? nil : try timeline(screen, gain: only == nil ? screenGain : 1, tape: tapes.screen), music: bed,
                           duckDepth: options.duckDepth, expectedFrames: expectedFrames)
     }
 
@@ -144,18 +182,29 @@ final class AudioPlan {
 /// limiter when the gain would push peaks over the ceiling). The limiter looks ahead, so
 /// early calls may return fewer samples; `finish` returns the rest: in total, sample-exact.
 final class AudioRenderer {
-    let mixer: AudioMixer
     let normalizer: LoudnessNormalizer
+    let samplesPerFrame: Int
+    /// The mix of frame n: the mixer, or a tape of it a loudness pass recorded.
+    private let mix: (Int) throws -> [[Float]]
     private var frame = 0
-    var samplesPerFrame: Int { mixer.samplesPerFrame }
 
     init(mixer: AudioMixer, normalizer: LoudnessNormalizer) {
-        self.mixer = mixer
         self.normalizer = normalizer
+        samplesPerFrame = mixer.samplesPerFrame
+        mix = mixer.frame
+    }
+
+    init(tape: AudioTape, normalizer: LoudnessNormalizer) {
+        self.normalizer = normalizer
+        samplesPerFrame = tape.samplesPerFrame
+        mix = { n in
+            guard let samples = tape.frame(n) else { throw MediaError(.internalFailure, path: "", "audio read past its recorded tape") }
+            return samples
+        }
     }
 
     func next() throws -> [[Float]] {
-        let samples = try mixer.frame(frame)
+        let samples = try mix(frame)
         frame += 1
         return try normalizer.process(samples)
     }

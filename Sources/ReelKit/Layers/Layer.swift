@@ -12,6 +12,9 @@ struct LayerContext {
     let slot: Int
     /// The segment before this one is the hook (this is the cut into the body).
     let afterHook: Bool
+    /// Set by the compositor for one `draw`: it holds no other reference to `picture` and will
+    /// not reuse it, so the layer may draw into it (no full-frame copy) instead of a reference.
+    var ownsPicture = false
 }
 
 /// What a layer draws at one frame. Two equal states draw the same pixels on the same
@@ -31,6 +34,6 @@ protocol Layer: AnyObject {
     /// Its state at this frame; nil when it draws nothing here.
     func state(_ c: LayerContext) throws -> LayerState?
     /// `picture` (nil only for the bottom layer) with this layer drawn over it. Never draws
-    /// into `picture` itself: the compositor may hand it out again.
+    /// into `picture` itself unless `c.ownsPicture`: the compositor may hand it out again.
     func draw(on picture: Frame?, _ c: LayerContext, state: LayerState) throws -> Frame
 }
