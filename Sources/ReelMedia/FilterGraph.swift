@@ -12,15 +12,14 @@ public final class FilterGraph: @unchecked Sendable {
     let sink: UnsafeMutablePointer<AVFilterContext>
     public let description: String
 
-    /// Deprecated-internal: a graph from raw text. Only `PresenterLayer` still writes its graph
-    /// as text (it is being rewritten into a presenter decode stage); once it builds a
-    /// `FilterChain`, this initializer becomes `private`. Use the typed initializers.
+    /// A graph from its text: private, so filter text is only ever built (and escaped) by
+    /// `FilterChain`/`FilterGraphText`, which the public initializers take.
     /// - Parameters:
     ///   - description: the graph from `[in]` to `[out]`, e.g. "[in]scale=640:360,format=yuv420p[out]".
     ///   - input: a frame whose size, format and aspect the graph is configured for.
     ///   - timeBase: the time base of the frames' pts.
     ///   - threads: libavfilter's slice threads (1 for strictly sequential work).
-    public init(_ description: String, input: Frame, timeBase: Rational, threads: Int = 1) throws {
+    private init(_ description: String, input: Frame, timeBase: Rational, threads: Int = 1) throws {
         guard let g = avfilter_graph_alloc() else { fatalError("avfilter_graph_alloc: out of memory") }
         graph = g
         self.description = description

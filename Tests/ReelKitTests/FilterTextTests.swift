@@ -59,12 +59,9 @@ final class FilterTextTests: XCTestCase {
         XCTAssertEqual(sd.matrixConversion.map { FilterChain([$0], inputs: [], outputs: []).description },
                        "colorspace=all=bt709:iall=bt601-6-525:range=tv:irange=tv:format=yuv420p")
         XCTAssertNil(ColorConversion(color("yuv420p"), height: 1080).matrixConversion)
-        // The text forms PresenterLayer still uses (until it builds typed filters) say the same.
-        XCTAssertEqual(sd.scaleOptions, "in_range=tv:out_range=tv")
-        XCTAssertEqual(sd.matrixFilter, "colorspace=all=bt709:iall=bt601-6-525:range=tv:irange=tv:format=yuv420p,")
-        XCTAssertEqual(ColorConversion(color("yuv420p"), height: 1080).matrixFilter, "")
-        XCTAssertEqual(try source(720, 576, rotation: 270, sar: (16, 15)).uprightFilters,
-                       "scale=768:576:flags=bicubic,setsar=1,transpose=cclock,")
-        XCTAssertEqual(try source(1920, 1080).uprightFilters, "")
+        // A rotated anamorphic source is made square, then turned.
+        XCTAssertEqual(FilterChain(try source(720, 576, rotation: 270, sar: (16, 15)).uprightChain, inputs: [], outputs: []).description,
+                       "scale=768:576:flags=bicubic,setsar=1,transpose=cclock")
+        XCTAssertTrue(try source(1920, 1080).uprightChain.isEmpty)
     }
 }

@@ -34,17 +34,6 @@ struct ColorConversion: Equatable {
             Filter("colorspace", ["all": "bt709", "iall": $0, "range": "tv", "irange": "tv", "format": "yuv420p"])
         }
     }
-
-    /// Deprecated-internal: `scaleInputOptions` as text, only for `PresenterLayer`'s graph, which
-    /// is still written as text (it is being rewritten into a presenter decode stage). Delete
-    /// with it, with `matrixFilter` and `SourcePicture.uprightFilters`.
-    var scaleOptions: String {
-        String(FilterChain([Filter("scale", scaleInputOptions)], inputs: [], outputs: []).description.dropFirst("scale=".count))
-    }
-    /// Deprecated-internal (see `scaleOptions`): `matrixConversion` as text, comma-terminated, or "".
-    var matrixFilter: String {
-        matrixConversion.map { FilterChain([$0], inputs: [], outputs: []).description + "," } ?? ""
-    }
 }
 
 extension ColorConversion {

@@ -66,10 +66,4 @@ public struct SourcePicture: Equatable, Sendable, Codable {
         return [.scale(storedWidth, storedHeight, flags: flags)] + uprightChain
     }
 
-    /// Deprecated-internal: `uprightChain` as a comma-terminated text fragment ("" when empty),
-    /// only for `PresenterLayer`'s graph, which is still written as text (it is being rewritten
-    /// into a presenter decode stage). Delete with it (see `ColorConversion.scaleOptions`).
-    var uprightFilters: String {
-        uprightChain.isEmpty ? "" : FilterChain(uprightChain, inputs: [], outputs: []).description + ","
-    }
 }

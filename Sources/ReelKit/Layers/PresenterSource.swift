@@ -13,11 +13,9 @@ final class PresenterSource {
     let scaledWidth: Int, scaledHeight: Int
     let crop: PixelRect
     let x: Int, y: Int
-    private let graphDescription: (FrameColor) -> String
-    private var graph: (color: FrameColor, size: Int, graph: FilterGraph)?
+    private let filter: ReconfiguringFilter
     private var cache: (source: Frame, picture: Frame)?
     private let mask: [UInt8]?
-    private let threads: Int
     let hasAlpha: Bool
 
     /// The presenter's own duration (infinity for a still).
@@ -26,7 +24,6 @@ final class PresenterSource {
     init(options: PresenterOptions, reader: VideoFrameReader, box: PixelRect, fit: PresenterFitMode, canvasHeight: Int, safeBottom: Int,
          fps: Int, threads: Int, bitexact: Bool) throws {
         self.options = options
-        self.threads = threads
         self.reader = reader
         let source = SourcePicture(stream: reader.stream)
         let first = reader.firstFrame
@@ -66,27 +63,28 @@ final class PresenterSource {
             shape = m
         }
         mask = shape
-        let flags = bitexact ? "bicubic+accurate_rnd+bitexact" : "bicubic"
+        let flags: Filter.ScaleFlags = bitexact ? .exactBicubic : .bicubic
         let key = options.key
         let (sw, shh, c) = (scaledWidth, scaledHeight, crop)
         let (similarity, blend) = (options.keySimilarity, options.keyBlend)
-        graphDescription = { color in
+        // Rebuilt when the presenter's frames change size or colour mid-stream; a frame of
+        // another size than the stream declares is scaled to it first, as the recording is.
+        filter = ReconfiguringFilter(timeBase: Rational(1, 1_000_000), threads: threads) { frame in
+            let color = frame.color
             let conversion = ColorConversion(color, height: source.storedHeight)
-            var steps: [String] = []
-            if !source.uprightFilters.isEmpty { steps.append(String(source.uprightFilters.dropLast())) }
-            steps.append("scale=\(sw):\(shh):flags=\(flags):\(conversion.scaleOptions)")
-            if c.width != sw || c.height != shh { steps.append("crop=\(c.width):\(c.height):\(c.x):\(c.y):exact=1") }
+            var steps = source.uprightChain(width: frame.width, height: frame.height, flags: flags)
+            steps.append(.scale(sw, shh, flags: flags, conversion.scaleInputOptions))
+            if c.width != sw || c.height != shh { steps.append(.crop(width: c.width, height: c.height, x: c.x, y: c.y, exact: true)) }
             // libavfilter's colorspace has no alpha formats: only opaque sources change matrix.
-            if !color.hasAlpha, !conversion.matrixFilter.isEmpty {
-                steps += ["format=yuv420p", String(conversion.matrixFilter.dropLast())]
-            }
+            if !color.hasAlpha, let matrix = conversion.matrixConversion { steps += [.format("yuv420p"), matrix] }
             if let key {
-                steps += ["format=yuva444p", "chromakey=color=\(key.hex):similarity=\(similarity):blend=\(blend)",
-                          "format=gbrap", "despill=type=\(key.spill):mix=0.5:expand=0",
-                          "scale=flags=\(flags):out_color_matrix=bt709:out_range=tv"]
+                steps += [.format("yuva444p"),
+                          Filter("chromakey", ["color": key.hex, "similarity": "\(similarity)", "blend": "\(blend)"]),
+                          .format("gbrap"), Filter("despill", ["type": key.spill, "mix": "0.5", "expand": "0"]),
+                          .scale(nil, nil, flags: flags, [.init("out_color_matrix", "bt709"), .init("out_range", "tv")])]
             }
-            steps.append("format=yuva420p")
-            return "[in]" + steps.joined(separator: ",") + "[out]"
+            steps.append(.format("yuva420p"))
+            return FilterChain(steps)
         }
     }
 
@@ -131,14 +129,9 @@ final class PresenterSource {
 
     /// Upright, keyed, scaled, cropped and masked: a frame ready to blend.
     private func prepare(_ frame: Frame) throws -> Frame {
-        let color = frame.color
-        let size = frame.width << 16 | frame.height
-        if graph == nil || graph!.color != color || graph!.size != size {
-            graph = (color, size, try FilterGraph(graphDescription(color), input: frame, timeBase: Rational(1, 1_000_000), threads: threads))
-        }
         let input = frame.reference()
         input.pts = 0
-        guard let picture = try graph!.graph.process(input).first else {
+        guard let picture = try filter.process(input).last else {
             throw MediaError(.internalFailure, path: options.path, "the presenter filter produced no picture")
         }
         if let mask { try picture.multiplyAlpha(by: mask) }
