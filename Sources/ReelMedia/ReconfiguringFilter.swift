@@ -61,6 +61,11 @@ public final class ReconfiguringFilter: @unchecked Sendable {
         return out + (try graph!.graph.process(frame))
     }
 
+    /// For a graph that turns each picture into exactly one (scale, crop, key… nothing that
+    /// holds frames back): the picture `frame` made. A rebuild's flush of the old graph gives
+    /// nothing more, so it is the last frame out; nil if the graph gave none.
+    public func picture(from frame: Frame) throws -> Frame? { try process(frame).last }
+
     /// End of input: the frames the graph still holds. The next frame starts a fresh graph.
     public func flush() throws -> [Frame] {
         guard let g = graph else { return [] }

@@ -65,5 +65,4 @@ public struct SourcePicture: Equatable, Sendable, Codable {
         guard storedWidth > 0, storedHeight > 0, width != storedWidth || height != storedHeight else { return uprightChain }
         return [.scale(storedWidth, storedHeight, flags: flags)] + uprightChain
     }
-
 }

@@ -49,6 +49,11 @@ public struct FrameHashFile: Sendable, Equatable {
         return file
     }
 
+    /// Adds output frame `n`'s line to a `composedFrames` file.
+    public mutating func addComposedFrame(_ n: Int64, md5: String, size: Int) {
+        entries.append(Entry(stream: 0, dts: n, pts: n, duration: 1, size: size, md5: md5))
+    }
+
     public var text: String {
         var lines = ["#format: frame checksums", "#version: 2", "#hash: MD5"] + (software.map { ["#software: \($0)"] } ?? [])
         for (i, s) in streams.enumerated() {

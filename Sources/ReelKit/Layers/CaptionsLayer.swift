@@ -12,7 +12,7 @@ final class CaptionsLayer: Layer {
 
     func draw(on picture: Frame?, _ c: LayerContext, state: LayerState) throws -> Frame {
         guard let caption = try track.overlay(at: c.time, segmentStart: c.segment.sourceStart) else { return picture! }
-        let out = c.ownsPicture ? picture! : picture!.reference()
+        let out = c.target(picture)
         try out.blend(caption.overlay, x: caption.x, y: caption.y, opacity: caption.opacity)
         return out
     }

@@ -12,7 +12,7 @@ final class FlashLayer: Layer {
     }
 
     func draw(on picture: Frame?, _ c: LayerContext, state: LayerState) throws -> Frame {
-        let out = c.ownsPicture ? picture! : picture!.reference()
+        let out = c.target(picture)
         try out.blend(flash, x: 0, y: 0, opacity: state.values[0])
         return out
     }

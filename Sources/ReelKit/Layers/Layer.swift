@@ -15,6 +15,10 @@ struct LayerContext {
     /// Set by the compositor for one `draw`: it holds no other reference to `picture` and will
     /// not reuse it, so the layer may draw into it (no full-frame copy) instead of a reference.
     var ownsPicture = false
+
+    /// What a layer draws into: `picture` itself when the compositor handed it over
+    /// (`ownsPicture`), else a new reference to it, which the blend copies on first write.
+    func target(_ picture: Frame?) -> Frame { ownsPicture ? picture! : picture!.reference() }
 }
 
 /// What a layer draws at one frame. Two equal states draw the same pixels on the same

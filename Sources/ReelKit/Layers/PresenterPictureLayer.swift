@@ -15,7 +15,7 @@ final class PresenterPictureLayer: Layer {
     }
 
     func draw(on picture: Frame?, _ c: LayerContext, state: LayerState) throws -> Frame {
-        let out = c.ownsPicture ? picture! : picture!.reference()
+        let out = c.target(picture)
         try out.blend(picture: state.object as! Frame, x: presenter.x, y: presenter.y)
         return out
     }

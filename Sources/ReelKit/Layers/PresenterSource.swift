@@ -131,7 +131,7 @@ final class PresenterSource {
     private func prepare(_ frame: Frame) throws -> Frame {
         let input = frame.reference()
         input.pts = 0
-        guard let picture = try filter.process(input).last else {
+        guard let picture = try filter.picture(from: input) else {
             throw MediaError(.internalFailure, path: options.path, "the presenter filter produced no picture")
         }
         if let mask { try picture.multiplyAlpha(by: mask) }

@@ -38,9 +38,7 @@ final class ScreenLayer: Layer {
         }
         let input = source.frame.reference()
         input.pts = 0
-        // One picture in, one out: the graph holds nothing, so the last frame is this source's
-        // canvas (a rebuild flushes the old graph first, which has nothing left to give).
-        guard let composed = try filter.process(input).last else {
+        guard let composed = try filter.picture(from: input) else {
             throw MediaError(.internalFailure, path: path, "the compositor produced no picture")
         }
         if perturb { composed.perturbOnePixel() }

@@ -22,7 +22,7 @@ final class StickersLayer: Layer {
     }
 
     func draw(on picture: Frame?, _ c: LayerContext, state: LayerState) throws -> Frame {
-        let out = c.ownsPicture ? picture! : picture!.reference()
+        let out = c.target(picture)
         let shown = state.object as? Frame
         for (i, sticker) in stickers.enumerated() {
             let shift = shown.flatMap { tracker?.shift(i, on: $0) } ?? (dx: 0, dy: 0)

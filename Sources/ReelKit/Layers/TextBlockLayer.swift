@@ -14,7 +14,7 @@ final class TextBlockLayer: Layer {
     func state(_ c: LayerContext) throws -> LayerState? { shown(c) ? LayerState() : nil }
 
     func draw(on picture: Frame?, _ c: LayerContext, state: LayerState) throws -> Frame {
-        let out = c.ownsPicture ? picture! : picture!.reference()
+        let out = c.target(picture)
         try out.blend(block.overlay, x: block.x, y: block.y)
         return out
     }

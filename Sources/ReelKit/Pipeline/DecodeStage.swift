@@ -26,6 +26,7 @@ enum SourceMessage {
 /// `@unchecked Sendable`: a stage is built on the caller's thread and then used only by the
 /// one thread the scheduler runs it on (libav contexts allow one thread at a time).
 final class DecodeStage: RenderStage, @unchecked Sendable {
+    // @unchecked: runs on one thread; the scheduler reads the counters after joining it.
     let name = "decode"
     let inputs: [any MeteredQueue] = []
     var outputs: [any MeteredQueue] { [frames] }

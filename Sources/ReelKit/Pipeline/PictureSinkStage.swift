@@ -15,14 +15,12 @@ final class PictureSinkStage: RenderStage, @unchecked Sendable {
     let skippedUnchanged = 0
 
     private let path: String
-    private let recording: String
     private let hashOutput: OutputFile?
     private let options: RenderOptions
     private let canvasQueue: BoundedQueue<Frame>
 
     init(path: String, job: RenderJob, hashOutput: OutputFile?, input: BoundedQueue<Frame>) {
         self.path = path
-        recording = job.options.input
         self.hashOutput = hashOutput
         options = job.options
         canvasQueue = input
@@ -32,13 +30,12 @@ final class PictureSinkStage: RenderStage, @unchecked Sendable {
         var first: Frame? = nil
         while let frame = canvasQueue.pop() { if first == nil { first = frame } }
         if let error = control.error { throw error }
-        guard let frame = first else { throw MediaError(.invalidInput, path: recording, "no picture at that time") }
+        guard let frame = first else { throw MediaError(.invalidInput, path: options.input, "no picture at that time") }
         try PNGFile.write(try frame.rgbImage(), to: path)
         if let hashOutput, let t = options.previewAt {
             var hashes = FrameHashFile.composedFrames(width: options.width, height: options.height, fps: options.fps)
             let (md5, size) = FrameHasher.md5(video: frame)
-            let n = Int64(RenderPlanner.previewFrame(at: t, fps: options.fps))
-            hashes.entries = [.init(stream: 0, dts: n, pts: n, duration: 1, size: size, md5: md5)]
+            hashes.addComposedFrame(Int64(RenderPlanner.previewFrame(at: t, fps: options.fps)), md5: md5, size: size)
             try FileWriter.write(Data(hashes.text.utf8), to: hashOutput.temporary)
         }
         itemsOut = 1

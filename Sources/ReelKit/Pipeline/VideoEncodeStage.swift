@@ -50,8 +50,7 @@ final class VideoEncodeStage: RenderStage, @unchecked Sendable {
                 let (md5, size) = lastHashed.flatMap { $0.frame.sharesPixels(with: frame) ? ($0.md5, $0.size) : nil }
                     ?? FrameHasher.md5(video: frame)
                 lastHashed = (frame, md5, size)
-                let pts = frame.pts ?? Int64(frames)
-                hashes!.entries.append(.init(stream: 0, dts: pts, pts: pts, duration: 1, size: size, md5: md5))
+                hashes!.addComposedFrame(frame.pts ?? Int64(frames), md5: md5, size: size)
             }
             if let path = o.snapshots[frames] { try PNGFile.write(try frame.rgbImage(), to: path) }
             let encoded = try encoder.encode(frame)

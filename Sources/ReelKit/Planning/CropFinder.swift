@@ -59,8 +59,7 @@ enum CropFinder {
     private static func gray(_ frame: Frame, through filter: ReconfiguringFilter, pts: Int) throws -> GrayImage? {
         let input = frame.reference()
         input.pts = Int64(pts)
-        // One picture in, one out: a rebuild's flush has nothing left, so the last is this frame's.
-        guard let gray = try filter.process(input).last, let pixels = gray.grayPixels() else { return nil }
+        guard let gray = try filter.picture(from: input), let pixels = gray.grayPixels() else { return nil }
         return GrayImage(width: gray.width, height: gray.height, pixels: pixels)
     }
 

@@ -23,8 +23,7 @@ enum LeadingBlank {
         while let frame = try frames.next() {
             guard let t = frame.seconds(in: decoder.timeBase) else { continue }
             if t - origin > limit { return fading.map { $0.time } }
-            // One picture in, one out: a rebuild's flush has nothing left, so the last is this frame's.
-            guard let small = try thumbnail.process(frame).last, let luma = small.grayPixels() else { continue }
+            guard let small = try thumbnail.picture(from: frame), let luma = small.grayPixels() else { continue }
             let mean = Double(luma.reduce(0) { $0 + Int($1) }) / Double(luma.count)
             if let f = fading {
                 // A fade-in ends where the picture stops brightening by more than a level a frame.

@@ -138,11 +138,11 @@ public struct RenderPlanner: Sendable {
                          skippedLeadingBlank: skipped, audio: audio, encoder: encoder)
     }
 
-    /// Output frames, counting an open last segment to the source's stated end.
     /// The output frame `reel preview --at t` composes: the one on screen at t. A time on a
     /// frame boundary is that frame (2.9 × 30 is 86.99999… in binary: frame 87, not 86).
     public static func previewFrame(at t: Double, fps: Int) -> Int { max(0, Int((t * Double(fps) + 1e-6).rounded(.down))) }
 
+    /// Output frames, counting an open last segment to the source's stated end.
     static func expectedFrames(edit: EditList, sourceDuration: Double, fps: Int) -> Int {
         edit.totalFrames ?? max(1, edit.segments.last!.outputStart + FrameClock<Int>.slot(of: sourceDuration - edit.segments.last!.sourceStart, fps: fps))
     }
