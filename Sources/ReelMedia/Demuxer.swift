@@ -86,6 +86,12 @@ public final class Demuxer: @unchecked Sendable {
         return Double(s.start_time) * av_q2d(s.time_base)
     }
 
+    /// The file's start in seconds (its earliest stream start; 0 when unknown): where a
+    /// declared duration is counted from.
+    public var formatStartTime: Double {
+        context.pointee.start_time != NOPTS ? Double(context.pointee.start_time) / Double(AV_TIME_BASE) : 0
+    }
+
     /// Only packets of these streams are returned; the demuxer skips the rest cheaply.
     public func keepOnly(_ indices: Set<Int>) {
         for i in 0..<streamCount {

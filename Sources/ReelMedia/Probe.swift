@@ -13,6 +13,15 @@ public enum Probe {
         container == "flv" || container == "live_flv"
     }
 
+    /// Matroska/WebM and MP4/MOV headers carry a duration element that a muxer or an editor
+    /// can write shorter than the packets (`Duration`, `mvhd`/`mdhd`), and both have an index
+    /// to seek near the end by: their tail is read to check the header. (MPEG-TS/PS
+    /// durations already come from the last timestamps; Ogg's timestamps after a seek to the
+    /// end are not reliable enough to overrule its header.)
+    static func declaredDurationIsChecked(_ container: String) -> Bool {
+        container == "matroska,webm" || container.hasPrefix("mov,mp4")
+    }
+
     /// - Parameter scanPackets: how many video packets to read to decide whether the frame
     ///   rate is variable (container frame-rate fields cannot be trusted for that).
     ///   - measureLoudness: also decode the best audio stream and measure its loudness (slow:
@@ -28,14 +37,15 @@ public enum Probe {
             if let declared = info.duration, found.total <= declared + 0.0005 {
                 // The declaration holds: keep the header's numbers.
             } else {
-                info.declaredDuration = info.duration
-                info.duration = found.total
-                info.durationFromPackets = true
-                for k in info.streams.indices {
-                    guard let end = found.streams[info.streams[k].index] else { continue }
-                    if info.streams[k].duration.map({ end > $0 + 0.0005 }) ?? true { info.streams[k].duration = end }
-                }
+                info.usePacketDurations(found)
             }
+        } else if let declared = info.duration, declaredDurationIsChecked(demuxer.containerName),
+                  let found = try? scanDurations(path: path, tailFrom: demuxer.formatStartTime + declared),
+                  runsPastDeclared(found, declared: declared, origin: demuxer.formatStartTime,
+                                   videoStreams: Set(streams.filter { $0.kind == .video }.map(\.index))) {
+            // A header that declares less than the file holds (an MKV `Duration`, an MP4
+            // `mvhd`/`mdhd` written short): the end of the file is read to check, cheaply.
+            info.usePacketDurations(found)
         }
         if let v = demuxer.bestStream(.video) {
             if let k = info.streams.firstIndex(where: { $0.index == v }), info.streams[k].hasAlpha != true,
