@@ -168,6 +168,15 @@ public final class Demuxer: @unchecked Sendable {
         try check(code, .invalidInput, path: path, "cannot seek to \(seconds) s")
     }
 
+    /// Seek to the packet at or before `seconds`, keyframe or not: for reading timestamps
+    /// (demuxing only), where decoding would need a keyframe and reading does not. In an MP4
+    /// with one keyframe (some screen recorders) a keyframe seek would mean reading it all.
+    func seekToAnyPacket(at seconds: Double) throws {
+        let ts = Int64(seconds * Double(AV_TIME_BASE))
+        try check(avformat_seek_file(context, -1, Int64.min, ts, ts, AVSEEK_FLAG_ANY), .invalidInput, path: path,
+                  "cannot seek to \(seconds) s")
+    }
+
     /// A stream's metadata tag (e.g. WebM's `alpha_mode`), if present.
     public func tag(_ key: String, stream index: Int) -> String? {
         guard let entry = av_dict_get(stream(index).pointee.metadata, key, nil, 0), let value = entry.pointee.value else { return nil }

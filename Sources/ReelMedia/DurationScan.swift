@@ -21,13 +21,13 @@ extension Probe {
     /// duration (Matroska SimpleBlocks) lasts one nominal frame interval for video.
     ///
     /// With `tailFrom`, only the end of the file is read, from a seek to that time (seconds
-    /// on the file's clock, a keyframe at or before it) on: how a declared duration is
-    /// checked cheaply. Streams are then measured from their own start times.
+    /// on the file's clock; the packet at or before it, keyframe or not) on: how a declared
+    /// duration is checked cheaply. Streams are then measured from their own start times.
     /// - Returns: nil when no packet had a timestamp (or the seek failed).
     static func scanDurations(path: String, tailFrom: Double? = nil) throws -> PacketSpan? {
         let demuxer = try Demuxer(path: path)
         if let tailFrom {
-            guard (try? demuxer.seek(to: tailFrom)) != nil else { return nil }
+            guard (try? demuxer.seekToAnyPacket(at: tailFrom)) != nil else { return nil }
         }
         var first: [Int: Int64] = [:], end: [Int: Int64] = [:], longest: [Int: Int64] = [:]
         var nominal: [Int: Int64] = [:]

@@ -13,6 +13,10 @@ public enum Probe {
         container == "flv" || container == "live_flv"
     }
 
+    /// How far before the declared end the check starts reading: packets come in decode
+    /// order, and the picture that ends the stream can be a few packets before the last.
+    static let tailSeconds = 1.0
+
     /// Matroska/WebM and MP4/MOV headers carry a duration element that a muxer or an editor
     /// can write shorter than the packets (`Duration`, `mvhd`/`mdhd`), and both have an index
     /// to seek near the end by: their tail is read to check the header. (MPEG-TS/PS
@@ -40,7 +44,7 @@ public enum Probe {
                 info.usePacketDurations(found)
             }
         } else if let declared = info.duration, declaredDurationIsChecked(demuxer.containerName),
-                  let found = try? scanDurations(path: path, tailFrom: demuxer.formatStartTime + declared),
+                  let found = try? scanDurations(path: path, tailFrom: demuxer.formatStartTime + declared - tailSeconds),
                   runsPastDeclared(found, declared: declared, origin: demuxer.formatStartTime,
                                    videoStreams: Set(streams.filter { $0.kind == .video }.map(\.index))) {
             // A header that declares less than the file holds (an MKV `Duration`, an MP4
