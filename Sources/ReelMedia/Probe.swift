@@ -17,13 +17,13 @@ public enum Probe {
     /// order, and the picture that ends the stream can be a few packets before the last.
     static let tailSeconds = 1.0
 
-    /// Matroska/WebM and MP4/MOV headers carry a duration element that a muxer or an editor
-    /// can write shorter than the packets (`Duration`, `mvhd`/`mdhd`), and both have an index
-    /// to seek near the end by: their tail is read to check the header. (MPEG-TS/PS
-    /// durations already come from the last timestamps; Ogg's timestamps after a seek to the
-    /// end are not reliable enough to overrule its header.)
+    /// Matroska/WebM, MP4/MOV and AVI headers carry a duration that a muxer or an editor can
+    /// write shorter than the packets (`Duration`, `mvhd`/`mdhd`, `dwLength`), and all three
+    /// have an index to seek near the end by: their tail is read to check the header.
+    /// (MPEG-TS/PS durations already come from the last timestamps; Ogg's timestamps after a
+    /// seek to the end are not reliable enough to overrule its header.)
     static func declaredDurationIsChecked(_ container: String) -> Bool {
-        container == "matroska,webm" || container.hasPrefix("mov,mp4")
+        container == "matroska,webm" || container.hasPrefix("mov,mp4") || container == "avi"
     }
 
     /// - Parameter scanPackets: how many video packets to read to decide whether the frame

@@ -28,9 +28,28 @@ extension RealWorldFileTests {
         try data.write(to: output)
     }
 
-    /// Matroska/WebM whose `Duration` (and DURATION tags) and MP4s whose `mvhd`/`tkhd`/`mdhd`
-    /// say 1.5 s (or one frame less than 2 s) while the file holds 2 s of pictures and sound (ffprobe: format duration
-    /// 1.500000, 60 frames decoded). reel believed the header: `--trim 1:1.9` exit 64 "ends
+    /// Scales an AVI's declared lengths (`avih` dwTotalFrames, each `strh` dwLength) by
+    /// `factor`, as a capture tool that wrote its header before the last frames would.
+    func shortenAVI(_ input: URL, _ output: URL, by factor: Double) throws {
+        var data = try Data(contentsOf: input)
+        func patch(_ at: Int) {
+            let old = data[at..<at + 4].reversed().reduce(0) { $0 << 8 | Int($1) }
+            let new = Int(Double(old) * factor)
+            for k in 0..<4 { data[at + k] = UInt8((new >> (8 * k)) & 0xFF) }
+        }
+        if let avih = data.range(of: Data("avih".utf8)) { patch(avih.lowerBound + 8 + 16) }
+        var from = data.startIndex
+        while let strh = data.range(of: Data("strh".utf8), in: from..<data.endIndex) {
+            patch(strh.lowerBound + 8 + 32)
+            from = strh.upperBound
+        }
+        try data.write(to: output)
+    }
+
+    /// Matroska/WebM whose `Duration` (and DURATION tags), MP4s whose `mvhd`/`tkhd`/`mdhd`
+    /// and an AVI whose `avih`/`strh` lengths say 1.5 s (or one frame less than 2 s) while
+    /// the file holds 2 s of pictures and sound (ffprobe: format duration 1.500000, 60
+    /// frames decoded). reel believed the header: `--trim 1:1.9` exit 64 "ends
     /// after the end of the source (1.5 s)", a preview of the last frames exit 64, and a
     /// presenter would loop or hold at 1.5 s. Now the end of the file is read (a seek near
     /// the declared end, demux only): probe says both numbers, trims and previews reach the
@@ -47,10 +66,13 @@ extension RealWorldFileTests {
         try shortenMP4(mp4, file("movie-header.mp4"), by: 0.75, boxes: ["mvhd", "tkhd"])
         try shortenMP4(mp4, file("media-header.mp4"), by: 0.75, boxes: ["mvhd", "tkhd", "mdhd"])
         try shortenMP4(mp4, file("edit-list.mp4"), by: 0.75, boxes: ["mvhd", "tkhd", "mdhd", "elst"])
+        let avi = file("made.avi")
+        try ffmpeg(src + ["-c:v", "mpeg4", "-q:v", "3", "-c:a", "pcm_s16le", avi.path])
+        try shortenAVI(avi, file("short.avi"), by: 0.75)
         // One frame short, with B-frames: the last picture's packet is not the last packet.
         try shortenMP4(mp4, file("one-frame.mp4"), by: 0.984, boxes: ["mvhd", "tkhd", "mdhd"])
         for (name, declared) in [("short.mkv", "1.500"), ("short.webm", "1.500"), ("movie-header.mp4", "1.500"),
-                                 ("media-header.mp4", "1.500"), ("one-frame.mp4", "1.968")] {
+                                 ("media-header.mp4", "1.500"), ("one-frame.mp4", "1.968"), ("short.avi", "1.500")] {
             let input = file(name)
             XCTAssertEqual(try MediaInfo(input).format["duration"] as? String, declared + "000", "fixture \(name)")
             XCTAssertEqual(try frameCount(input), 60, "fixture \(name): ffmpeg decodes 2 s")
