@@ -41,12 +41,16 @@ extension Probe {
         // Raw elementary streams (Annex-B H.264) have no timestamps at all: their packets
         // follow each other, each as long as its duration.
         var next: [Int: Int64] = [:]
+        // A packet with a dts and no pts (an MPEG-PS's last picture) is shown as far after
+        // its dts as the packets before it were (MPEG-2 in PS: one frame).
+        var reorder: [Int: Int64] = [:]
         while let packet = try demuxer.readPacket() {
             let p = packet.pointer.pointee
             // Samples an MP4 edit list leaves out (never shown, as in ffmpeg) end nothing.
             if (p.flags & AV_PKT_FLAG_DISCARD) != 0 { continue }
             let i = Int(p.stream_index)
-            let t = p.pts != NOPTS ? p.pts : p.dts != NOPTS ? p.dts : next[i] ?? 0
+            if p.pts != NOPTS, p.dts != NOPTS { reorder[i] = p.pts - p.dts }
+            let t = p.pts != NOPTS ? p.pts : p.dts != NOPTS ? p.dts + (reorder[i] ?? 0) : next[i] ?? 0
             let length = p.duration > 0 ? p.duration : (nominal[i] ?? 0)
             next[i] = t + length
             first[i] = min(first[i] ?? t, t)
@@ -73,29 +77,35 @@ extension Probe {
     }
 
     /// Whether the packets at the end of a file run past the duration its header declares:
-    /// an MKV/WebM `Duration` or an MP4 `mvhd`/`mdhd` written short by a muxer or an editor.
+    /// an MKV/WebM `Duration` or an MP4 `mvhd`/`mdhd` written short by a muxer or an editor,
+    /// or a video stream past its own declared duration (`videoDurations`: an MPEG-PS's
+    /// estimate that misses its untimed last picture).
     /// The declared end is counted from the file's start `origin` or from 0, whichever is
     /// later (ffmpeg's Matroska muxer counts from 0 when Opus delay starts the file at −7 ms).
     /// Video counts to 2 ms (Matroska's 1 ms clock rounds; a trim or preview of the last
     /// frames must not be refused); other streams only by more than one of their packets,
     /// since muxers disagree on whether the last audio packet is counted.
     static func runsPastDeclared(_ span: PacketSpan, declared: Double, origin: Double,
-                                 videoStreams: Set<Int>) -> Bool {
+                                 videoDurations: [Int: Double?]) -> Bool {
         let declaredEnd = max(declared, origin + declared)
         return span.ends.contains { i, end in
             let over = end - declaredEnd
-            return videoStreams.contains(i) ? over > 0.002 : over > (span.longestPacket[i] ?? 0) + 0.002
+            guard let own = videoDurations[i] else { return over > (span.longestPacket[i] ?? 0) + 0.002 }
+            return over > 0.002 || own.map { (span.streams[i] ?? 0) - $0 > 0.002 } ?? false
         }
     }
 }
 
 extension MediaInfo {
-    /// The packets decide: the file's duration and each stream's that is missing or shorter
-    /// become what the packets hold; the header's number is kept for `reel probe` to show.
+    /// The packets decide: the file's duration (when missing or shorter) and each stream's
+    /// that is missing or shorter become what the packets hold; the header's number is kept
+    /// for `reel probe` to show.
     mutating func usePacketDurations(_ found: PacketSpan) {
-        declaredDuration = duration
-        duration = found.total
-        durationFromPackets = true
+        if duration.map({ found.total > $0 + 0.0005 }) ?? true {
+            declaredDuration = duration
+            duration = found.total
+            durationFromPackets = true
+        }
         for k in streams.indices {
             guard let end = found.streams[streams[k].index] else { continue }
             if streams[k].duration.map({ end > $0 + 0.0005 }) ?? true { streams[k].duration = end }

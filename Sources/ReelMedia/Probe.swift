@@ -19,11 +19,12 @@ public enum Probe {
 
     /// Matroska/WebM, MP4/MOV and AVI headers carry a duration that a muxer or an editor can
     /// write shorter than the packets (`Duration`, `mvhd`/`mdhd`, `dwLength`), and all three
-    /// have an index to seek near the end by: their tail is read to check the header.
-    /// (MPEG-TS/PS durations already come from the last timestamps; Ogg's timestamps after a
-    /// seek to the end are not reliable enough to overrule its header.)
+    /// have an index to seek near the end by: their tail is read to check the header. MPEG-PS
+    /// durations come from libavformat's reading of the last timestamps, which misses a last
+    /// picture that has only a dts. (Ogg's timestamps after a seek to the end are not
+    /// reliable enough to overrule its header.)
     static func declaredDurationIsChecked(_ container: String) -> Bool {
-        container == "matroska,webm" || container.hasPrefix("mov,mp4") || container == "avi"
+        container == "matroska,webm" || container.hasPrefix("mov,mp4") || container == "avi" || container == "mpeg"
     }
 
     /// - Parameter scanPackets: how many video packets to read to decide whether the frame
@@ -46,7 +47,7 @@ public enum Probe {
         } else if let declared = info.duration, declaredDurationIsChecked(demuxer.containerName),
                   let found = try? scanDurations(path: path, tailFrom: demuxer.formatStartTime + declared - tailSeconds),
                   runsPastDeclared(found, declared: declared, origin: demuxer.formatStartTime,
-                                   videoStreams: Set(streams.filter { $0.kind == .video }.map(\.index))) {
+                                   videoDurations: Dictionary(uniqueKeysWithValues: streams.filter { $0.kind == .video }.map { ($0.index, $0.duration) })) {
             // A header that declares less than the file holds (an MKV `Duration`, an MP4
             // `mvhd`/`mdhd` written short): the end of the file is read to check, cheaply.
             info.usePacketDurations(found)

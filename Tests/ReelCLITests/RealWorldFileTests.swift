@@ -456,10 +456,26 @@ final class RealWorldFileTests: ReelTestCase {
         let times = try ffprobeJSON(input, ["-select_streams", "v", "-show_entries", "frame=best_effort_timestamp"])["frames"] as? [[String: Any]] ?? []
         XCTAssertEqual(times.count, 120)
         XCTAssertNil(times.last?["best_effort_timestamp"], "the fixture's last picture has no time")
-        let out = file("tail.mp4")
-        let r = try reel(["render", input.path, "-o", out.path, "--size", "360x640"])
+        let out = file("tail.mp4"), hashes = file("tail.framemd5")
+        let r = try reel(["render", input.path, "-o", out.path, "--size", "360x640", "--frame-hashes", hashes.path])
         XCTAssertEqual(r.exitCode, 0, r.summary)
         XCTAssertEqual(try frameCount(out), 120)
+        // libavformat's estimate of the video's duration misses that picture (ffprobe:
+        // 3.966667 s): reel probe reads the tail and says 4 s, so a preview of the last
+        // picture and a trim that ends at 4 s are not refused ("past the end (3.97 s)").
+        XCTAssertEqual(try MediaInfo(input).video?.str("duration"), "3.966667")
+        let probe = try reel(["probe", input.path]).stdoutString
+        XCTAssertTrue(probe.contains("duration 4.000 s"), probe)
+        let trimmed = file("tail-trim.mp4")
+        let t = try reel(["render", input.path, "--trim", "3.5:4", "-o", trimmed.path, "--size", "360x640"])
+        XCTAssertEqual(t.exitCode, 0, t.summary)
+        if t.exitCode == 0 { XCTAssertEqual(try frameCount(trimmed), 15) }
+        let preview = file("tail-preview.framemd5")
+        let p = try reel(["preview", input.path, "--at", "3.98", "-o", file("tail.png").path, "--size", "360x640", "--frame-hashes", preview.path])
+        XCTAssertEqual(p.exitCode, 0, p.summary)
+        if p.exitCode == 0, r.exitCode == 0 {
+            XCTAssertEqual(try composedHashes(preview)[119], try composedHashes(hashes)[119], "preview at 3.98 = the render's last frame")
+        }
     }
 
     // MARK: - 8: preview and trims in MPEG-TS / MPEG-PS
