@@ -13,10 +13,10 @@ public final class RenderPipeline: Sendable {
     private let onProgress: @Sendable (RenderProgress) -> Void
 
     /// Frames a queue between two stages holds: enough to ride out a slow frame, few enough
-    /// that memory does not grow (a 1080x1920 frame is 3 MiB). 3, not 6: decoding is far
-    /// ahead (its queue is always full) and x264 keeps its own lookahead, so the other three
-    /// slots of each queue were ~18 MiB of RSS that rode out nothing (--stats, issue 16 note).
-    static let queueCapacity = 3
+    /// that memory does not grow (a 1080x1920 frame is 3 MiB). 2, not 6: decoding is far
+    /// ahead (its queue is always full) and x264 keeps its own lookahead, so the other slots
+    /// of each queue were RSS that rode out nothing (--stats, issue 16 notes: 6 → 3 → 2).
+    static let queueCapacity = 2
     /// Prepared presenter pictures (box-sized, and one picture shown by several frames is one
     /// object): a few let the presenter's decode run ahead of a slow compose.
     static let presenterQueueCapacity = 4
