@@ -101,18 +101,73 @@ public final class PanelCanvas: @unchecked Sendable {
             scaler = s
             scalerInput = (fill.width, fill.height)
         }
+        if rows == [0..<height] { return try receive(fill, rows: 0..<height, into: out, lumaShift: false) }
+        switch sliceMode {
+        case .partial(let lumaShift):
+            for r in rows { try receive(fill, rows: r, into: out, lumaShift: lumaShift) }
+        case .whole:
+            try receive(fill, rows: 0..<height, into: out, lumaShift: false)
+        case nil:
+            // First canvas of this context: the whole upscale, then learn which way of asking
+            // for a part gives exactly its rows (see `SliceMode`).
+            try receive(fill, rows: 0..<height, into: out, lumaShift: false)
+            sliceMode = .whole
+            for lumaShift in [false, true] {
+                let probe = Frame()
+                probe.pointer.pointee.width = Int32(width)
+                probe.pointer.pointee.height = Int32(height)
+                probe.pointer.pointee.format = AV_PIX_FMT_YUV420P.rawValue
+                try probe.allocateBuffers("a \(width)x\(height) canvas")
+                for r in rows { try receive(fill, rows: r, into: probe, lumaShift: lumaShift) }
+                if rows.allSatisfy({ sameRows($0, probe, out) }) {
+                    sliceMode = .partial(lumaShift: lumaShift)
+                    break
+                }
+            }
+        }
+    }
+
+    /// How libswscale is asked for a part of the canvas. Without slice threads, libswscale 5.1
+    /// (`sws_receive_slice`) offsets every plane's output by the chroma row of the slice's
+    /// start, so the luma of a slice below the top lands at half its row: `lumaShift` moves
+    /// the luma pointer down by the difference. Which one gives the whole upscale's rows is
+    /// checked on the first canvas; `whole` if neither does (a libswscale that scales a part
+    /// another way).
+    enum SliceMode: Equatable { case partial(lumaShift: Bool), whole }
+    private var sliceMode: SliceMode? = nil
+    /// Whether canvases after the first scale only the fill's rows (tests check it is so here).
+    public var scalesOnlyFillRows: Bool { if case .partial = sliceMode { return true } else { return false } }
+
+    /// Canvas rows `rows` of the scaled-up fill into `out`.
+    private func receive(_ fill: Frame, rows r: Range<Int>, into out: Frame, lumaShift: Bool) throws {
         let s = scaler!
-        try check(sws_frame_start(s, out.pointer, fill.pointer), path: "", "canvas fill scale")
+        // Widen to the alignment libswscale asks for; the extra rows are the panel's and are
+        // written over by it.
+        let align = Int(max(1, sws_receive_slice_alignment(s)))
+        let start = r.lowerBound / align * align
+        let end = min(height, (r.upperBound + align - 1) / align * align)
+        let dst = out.reference()
+        if lumaShift { dst.pointer.pointee.data.0! += Int(dst.pointer.pointee.linesize.0) * (start - start / 2) }
+        try check(sws_frame_start(s, dst.pointer, fill.pointer), path: "", "canvas fill scale")
         defer { sws_frame_end(s) }
         try check(sws_send_slice(s, 0, UInt32(fill.height)), path: "", "canvas fill scale input")
-        let align = Int(max(1, sws_receive_slice_alignment(s)))
-        for r in rows {
-            // Widen to the alignment libswscale asks for; the extra rows are the panel's and
-            // are written over by it.
-            let start = r.lowerBound / align * align
-            let end = min(height, (r.upperBound + align - 1) / align * align)
-            try check(sws_receive_slice(s, UInt32(start), UInt32(end - start)), path: "", "canvas fill scale rows \(start)..<\(end)")
+        try check(sws_receive_slice(s, UInt32(start), UInt32(end - start)), path: "", "canvas fill scale rows \(start)..<\(end)")
+    }
+
+    /// Whether two canvases have the same samples in luma rows `rows` and the chroma under them.
+    private func sameRows(_ rows: Range<Int>, _ a: Frame, _ b: Frame) -> Bool {
+        let pa = a.pointer.pointee, pb = b.pointer.pointee
+        for (plane, sub) in [(0, 0), (1, 1), (2, 1)] {
+            let la = Int(withUnsafeBytes(of: pa.linesize) { $0.load(fromByteOffset: plane * 4, as: Int32.self) })
+            let lb = Int(withUnsafeBytes(of: pb.linesize) { $0.load(fromByteOffset: plane * 4, as: Int32.self) })
+            let da = withUnsafeBytes(of: pa.data) { $0.load(fromByteOffset: plane * 8, as: UnsafeMutablePointer<UInt8>.self) }
+            let db = withUnsafeBytes(of: pb.data) { $0.load(fromByteOffset: plane * 8, as: UnsafeMutablePointer<UInt8>.self) }
+            let bytes = (width + sub) >> sub
+            for row in (rows.lowerBound >> sub)..<((rows.upperBound + sub) >> sub) where memcmp(da + row * la, db + row * lb, bytes) != 0 {
+                return false
+            }
         }
+        return true
     }
 
     /// Copies canvas rows (luma `rows`, the chroma rows under them) from one canvas to another.
