@@ -100,6 +100,7 @@ public final class PanelCanvas: @unchecked Sendable {
             }
             scaler = s
             scalerInput = (fill.width, fill.height)
+            sliceMode = nil
         }
         if rows == [0..<height] { return try receive(fill, rows: 0..<height, into: out, lumaShift: false) }
         switch sliceMode {
