@@ -74,6 +74,16 @@ public final class Frame: @unchecked Sendable {
         y.pointee = 255 &- y.pointee
     }
 
+    /// Plane `index`'s first row and its stride (bytes from one row to the next), for
+    /// kernels that walk rows. The plane must exist (a video frame with buffers).
+    func plane(_ index: Int) -> (data: UnsafeMutablePointer<UInt8>, linesize: Int) {
+        let f = pointer.pointee
+        let data = withUnsafeBytes(of: f.data) { $0.load(fromByteOffset: index * MemoryLayout<UnsafeMutablePointer<UInt8>?>.stride,
+                                                         as: UnsafeMutablePointer<UInt8>?.self) }
+        let linesize = withUnsafeBytes(of: f.linesize) { $0.load(fromByteOffset: index * MemoryLayout<Int32>.stride, as: Int32.self) }
+        return (data!, Int(linesize))
+    }
+
     /// True when both frames are video of the same format and size with identical pixels.
     /// Used to skip composing a frame that did not change (static screens, duplicated frames).
     public func hasSamePixels(as other: Frame) -> Bool {

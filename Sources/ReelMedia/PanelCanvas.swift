@@ -157,14 +157,11 @@ public final class PanelCanvas: @unchecked Sendable {
 
     /// Whether two canvases have the same samples in luma rows `rows` and the chroma under them.
     private func sameRows(_ rows: Range<Int>, _ a: Frame, _ b: Frame) -> Bool {
-        let pa = a.pointer.pointee, pb = b.pointer.pointee
         for (plane, sub) in [(0, 0), (1, 1), (2, 1)] {
-            let la = Int(withUnsafeBytes(of: pa.linesize) { $0.load(fromByteOffset: plane * 4, as: Int32.self) })
-            let lb = Int(withUnsafeBytes(of: pb.linesize) { $0.load(fromByteOffset: plane * 4, as: Int32.self) })
-            let da = withUnsafeBytes(of: pa.data) { $0.load(fromByteOffset: plane * 8, as: UnsafeMutablePointer<UInt8>.self) }
-            let db = withUnsafeBytes(of: pb.data) { $0.load(fromByteOffset: plane * 8, as: UnsafeMutablePointer<UInt8>.self) }
+            let pa = a.plane(plane), pb = b.plane(plane)
             let bytes = (width + sub) >> sub
-            for row in (rows.lowerBound >> sub)..<((rows.upperBound + sub) >> sub) where memcmp(da + row * la, db + row * lb, bytes) != 0 {
+            for row in (rows.lowerBound >> sub)..<((rows.upperBound + sub) >> sub)
+            where memcmp(pa.data + row * pa.linesize, pb.data + row * pb.linesize, bytes) != 0 {
                 return false
             }
         }
@@ -173,35 +170,30 @@ public final class PanelCanvas: @unchecked Sendable {
 
     /// Copies canvas rows (luma `rows`, the chroma rows under them) from one canvas to another.
     private func copyRows(_ rows: Range<Int>, from src: Frame, to dst: Frame) {
-        let s = src.pointer.pointee, d = dst.pointer.pointee
-        copyPlane(d.data.0!, Int(d.linesize.0), s.data.0!, Int(s.linesize.0), x: 0, rows: rows, bytes: width)
-        let chroma = (rows.lowerBound / 2)..<((rows.upperBound + 1) / 2), cw = (width + 1) / 2
-        copyPlane(d.data.1!, Int(d.linesize.1), s.data.1!, Int(s.linesize.1), x: 0, rows: chroma, bytes: cw)
-        copyPlane(d.data.2!, Int(d.linesize.2), s.data.2!, Int(s.linesize.2), x: 0, rows: chroma, bytes: cw)
+        for (plane, sub) in [(0, 0), (1, 1), (2, 1)] {
+            let chromaRows = (rows.lowerBound >> sub)..<((rows.upperBound + sub) >> sub)
+            copyPlane(dst.plane(plane), src.plane(plane), x: 0, rows: chromaRows, bytes: (width + sub) >> sub)
+        }
     }
 
     /// The panel's planes into the canvas at (panelX, panelY): even, so chroma lines up.
     private func copyPanel(_ panel: Frame, into dst: Frame) {
-        let p = panel.pointer.pointee, d = dst.pointer.pointee
-        let pw = panel.width, ph = panel.height
         for (plane, sub) in [(0, 0), (1, 1), (2, 1)] {
-            let w = (pw + sub) >> sub, h = (ph + sub) >> sub
+            let w = (panel.width + sub) >> sub, h = (panel.height + sub) >> sub
+            let d = dst.plane(plane), p = panel.plane(plane)
             let x = panelX >> sub, y = panelY >> sub
-            let dl = Int(withUnsafeBytes(of: d.linesize) { $0.load(fromByteOffset: plane * 4, as: Int32.self) })
-            let sl = Int(withUnsafeBytes(of: p.linesize) { $0.load(fromByteOffset: plane * 4, as: Int32.self) })
-            let dp = withUnsafeBytes(of: d.data) { $0.load(fromByteOffset: plane * 8, as: UnsafeMutablePointer<UInt8>.self) }
-            let sp = withUnsafeBytes(of: p.data) { $0.load(fromByteOffset: plane * 8, as: UnsafeMutablePointer<UInt8>.self) }
-            for row in 0..<h { memcpy(dp + (y + row) * dl + x, sp + row * sl, w) }
+            for row in 0..<h { memcpy(d.data + (y + row) * d.linesize + x, p.data + row * p.linesize, w) }
         }
     }
 
-    private func copyPlane(_ dst: UnsafeMutablePointer<UInt8>, _ dl: Int, _ src: UnsafeMutablePointer<UInt8>, _ sl: Int,
-                           x: Int, rows: Range<Int>, bytes: Int) {
+    private func copyPlane(_ dst: (data: UnsafeMutablePointer<UInt8>, linesize: Int),
+                           _ src: (data: UnsafeMutablePointer<UInt8>, linesize: Int), x: Int, rows: Range<Int>, bytes: Int) {
         guard !rows.isEmpty else { return }
+        let dl = dst.linesize, sl = src.linesize
         if dl == sl {
-            memcpy(dst + rows.lowerBound * dl + x, src + rows.lowerBound * sl + x, (rows.count - 1) * dl + bytes)
+            memcpy(dst.data + rows.lowerBound * dl + x, src.data + rows.lowerBound * sl + x, (rows.count - 1) * dl + bytes)
         } else {
-            for row in rows { memcpy(dst + row * dl + x, src + row * sl + x, bytes) }
+            for row in rows { memcpy(dst.data + row * dl + x, src.data + row * sl + x, bytes) }
         }
     }
 }
