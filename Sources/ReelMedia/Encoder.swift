@@ -154,6 +154,7 @@ public final class Encoder: @unchecked Sendable {
 
     /// Sends a frame (nil = flush) and returns the packets now ready, in the encoder's time base.
     public func encode(_ frame: Frame?) throws -> [Packet] {
+        if let frame, context.pointee.codec_type == AVMEDIA_TYPE_VIDEO { Self.clearSourceDecisions(frame) }
         var code = avcodec_send_frame(context, frame?.pointer)
         var packets: [Packet] = []
         if code == AVERROR_EAGAIN_CODE {
@@ -162,6 +163,20 @@ public final class Encoder: @unchecked Sendable {
         }
         if code < 0, code != AVERROR_EOF_CODE { try check(code, path: name, "encoding") }
         return packets + (try drain())
+    }
+
+    /// A composed picture still carries its source frame's properties (libavfilter and
+    /// `av_frame_copy_props` pass them on). libx264 turns a frame's picture type into a forced
+    /// frame type, so an all-intra source (MJPEG, ProRes, an intra-only H.264) came out all
+    /// I-frames and every other source's output followed its I/P/B pattern; A53 side data would
+    /// become the output's captions. The output's frame types and SEI are the encoder's own.
+    private static func clearSourceDecisions(_ frame: Frame) {
+        let f = frame.pointer
+        f.pointee.pict_type = AV_PICTURE_TYPE_NONE
+        f.pointee.key_frame = 0
+        while f.pointee.nb_side_data > 0, let data = f.pointee.side_data[0] {
+            av_frame_remove_side_data(f, data.pointee.type)
+        }
     }
 
     private func drain() throws -> [Packet] {
