@@ -27,7 +27,7 @@ final class CanvasReuseTests: XCTestCase {
         let index = try XCTUnwrap(demuxer.bestStream(.video))
         let decoded = DecodedFrames(demuxer, decoder: try Decoder(demuxer, stream: index, threads: 1))
         var frames: [Frame] = []
-        while frames.count < 3, let f = try decoded.next() { frames.append(f) }
+        while frames.count < 12, let f = try decoded.next() { frames.append(f) }
         let json = #"{"rotation":0,"mirrored":false,"storedWidth":640,"storedHeight":360,"sampleAspect":{"num":1,"den":1}}"#
         let source = try JSONDecoder().decode(SourcePicture.self, from: Data(json.utf8))
         let composer = CanvasComposer(canvasWidth: 360, canvasHeight: 640, crop: PixelRect(x: 0, y: 0, width: 640, height: 360),
@@ -50,7 +50,7 @@ final class CanvasReuseTests: XCTestCase {
         var outputs: [Frame] = []
         for (i, f) in frames.enumerated() { outputs.append(try compositor.compose(context(SourceFrame(frame: f, seconds: 0, segment: 0), slot: i))) }
         // Nothing keeps a canvas that no repeat can use: the layer above writes into it.
-        XCTAssertEqual(marker.owned, [true, true, true])
+        XCTAssertEqual(marker.owned, [Bool](repeating: true, count: frames.count))
         XCTAssertFalse(outputs[0].sharesPixels(with: outputs[1]))
     }
 
@@ -69,8 +69,9 @@ final class CanvasReuseTests: XCTestCase {
     }
 
     func testAStillStretchKeepsItsCanvasFromTheFirstRepeat() throws {
-        // Three decoded frames with the same pixels (a still screen): the first canvas is not
-        // kept (drawn in place), the first repeat builds it again and keeps it, the next reuses it.
+        // Four decoded frames with the same pixels (a still screen): the first canvas is not
+        // kept (drawn in place), the first repeat builds it again and keeps it, the next reuse it;
+        // canvases stay kept for `repeatWindow` changing frames after a repeat, then not.
         let (screen, marker, compositor, frames) = try setUp(threads: 2)
         var outputs: [Frame] = []
         for slot in 0..<4 {
@@ -80,10 +81,12 @@ final class CanvasReuseTests: XCTestCase {
         XCTAssertEqual(marker.owned, [true, false, false, false])
         XCTAssertEqual(screen.reused, 2)
         for o in outputs.dropFirst() { XCTAssertTrue(o.hasSamePixels(as: outputs[0]), "a repeat's frame differs") }
-        // Then a frame that differs is drawn in place again.
-        let next = SourceFrame(frame: frames[1], seconds: 0.2, segment: 0)
-        let changed = try compositor.compose(context(next, slot: 4))
-        XCTAssertEqual(marker.owned.last, true)
-        XCTAssertFalse(changed.hasSamePixels(as: outputs[0]))
+        let window = ScreenLayer.repeatWindow
+        for k in 1...(window + 1) {
+            let next = SourceFrame(frame: frames[k], seconds: Double(3 + k) / 30, segment: 0)
+            let changed = try compositor.compose(context(next, slot: 3 + k))
+            XCTAssertFalse(changed.hasSamePixels(as: outputs[0]))
+        }
+        XCTAssertEqual(Array(marker.owned.suffix(window + 1)), [Bool](repeating: false, count: window - 1) + [true, true])
     }
 }

@@ -7,10 +7,11 @@ import ReelMedia
 ///
 /// Reuse policy (one for the canvas, its fill and the compositor): a canvas is kept for a
 /// repeat only when a repeat is likely: the next output frame shows the same decoded frame,
-/// or its source repeated the picture before (a still screen). Otherwise nobody keeps it and
-/// the presenter draws into it in place; keeping it would cost a 3 MB copy every frame of a
-/// recording that changes every frame, for a reuse that never comes. The price: the first
-/// repeat of a still stretch builds its canvas again (then it is kept while the repeats last).
+/// or a source repeated the picture before it within the last `repeatWindow` sources (a
+/// still screen, a recorder that doubles frames). Otherwise nobody keeps it and the presenter
+/// draws into it in place; keeping it would cost a 3 MB copy every frame of a recording that
+/// changes every frame, for a reuse that never comes. The price: the first repeat after
+/// `repeatWindow` changing sources builds its canvas again.
 final class ScreenLayer: Layer {
     private let path: String
     private let perturb: Bool
@@ -22,6 +23,11 @@ final class ScreenLayer: Layer {
     /// The last source shown (its pixels tell a repeat) and its canvas while it is kept.
     private var lastSource: SourceFrame? = nil
     private var lastCanvas: Frame? = nil
+    /// Sources since the last repeat; canvases are kept while it is below `repeatWindow`.
+    private var sinceRepeat = Int.max
+    /// On the example (a real screen recording), 160 of 1380 frames repeat, 89 of them the
+    /// first of their stretch: keeping canvases only inside stretches rebuilt those 89.
+    static let repeatWindow = 8
     /// Source pictures identical to the one before, whose canvas was reused.
     private(set) var reused = 0
 
@@ -56,6 +62,7 @@ final class ScreenLayer: Layer {
         var repeated = false
         if let last = lastSource {
             repeated = last === source || source.frame.hasSamePixels(as: last.frame)
+            if repeated { sinceRepeat = 0 } else if sinceRepeat < Int.max { sinceRepeat += 1 }
             if repeated, let canvas = lastCanvas {
                 if last !== source { reused += 1 }
                 lastSource = source
@@ -74,7 +81,7 @@ final class ScreenLayer: Layer {
             composed = try fill.canvas.canvas(panel: composed, fill: small)
         }
         if perturb { composed.perturbOnePixel() }
-        let keep = keepForNext || repeated
+        let keep = keepForNext || sinceRepeat < Self.repeatWindow
         lastSource = source
         lastCanvas = keep ? composed : nil
         return (composed, keep)
