@@ -8,7 +8,10 @@ import Foundation
 /// - only the rows the panel does not cover are scaled (`sws_receive_slice`): with a
 ///   full-width panel a third to a half of the 1080x1920 upscale is never computed;
 /// - when the small fill has the same pixels as the one before (a change too small to
-///   survive the 1/8 size and the blur), those rows are copied from the canvas before;
+///   survive the 1/8 size and the blur), those rows are copied from the canvas before. The
+///   canvas is kept for that only while fills repeat (from the second repeat on): a kept
+///   canvas cannot be drawn into in place, so the layer above would copy all 3 MB of it every
+///   frame of a recording whose fills never repeat;
 /// - no yuva420p conversion of the panel and no blend (what overlay needs for its input).
 /// Measured on the 45 s bench job: see README "Performance".
 /// `@unchecked Sendable`: one owner at a time (the compose stage's screen layer), like
@@ -21,7 +24,8 @@ public final class PanelCanvas: @unchecked Sendable {
     let threads: Int
     private var scaler: OpaquePointer? = nil
     private var scalerInput: (width: Int, height: Int) = (0, 0)
-    private var last: (fill: Frame, canvas: Frame)? = nil
+    /// The last small fill, and its canvas while fills repeat.
+    private var last: (fill: Frame, canvas: Frame?)? = nil
     /// Canvases whose fill rows were copied from the canvas before (same small fill).
     public private(set) var fillsReused = 0
 
@@ -55,16 +59,17 @@ public final class PanelCanvas: @unchecked Sendable {
         out.pointer.pointee.format = AV_PIX_FMT_YUV420P.rawValue
         try out.allocateBuffers("a \(width)x\(height) canvas")
         let rows = fillRows(panelWidth: panel.width, panelHeight: panel.height)
-        if let last, last.fill.hasSamePixels(as: fill) {
+        let repeated = last?.fill.hasSamePixels(as: fill) ?? false
+        if repeated, let before = last?.canvas {
             fillsReused += 1
-            for r in rows { copyRows(r, from: last.canvas, to: out) }
+            for r in rows { copyRows(r, from: before, to: out) }
         } else {
             try scale(fill, rows: rows, into: out)
         }
         copyPanel(panel, into: out)
         try check(av_frame_copy_props(out.pointer, fill.pointer), path: "", "canvas properties")
         out.pointer.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
-        last = (fill.reference(), out.reference())
+        last = (fill.reference(), repeated ? out.reference() : nil)
         return out
     }
 

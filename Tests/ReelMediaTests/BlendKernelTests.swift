@@ -31,6 +31,33 @@ final class BlendKernelTests: XCTestCase {
         XCTAssertEqual(mismatches, 0)
     }
 
+    func testRunsOfClearAndOpaqueAlphaMatchThePerPixelArithmetic() {
+        // The kernel skips 16 samples of alpha 0 and copies 16 of 255: rows made of such runs,
+        // mixed runs and single odd samples, at every offset and length, must still give the
+        // arithmetic's result (a run copied when it must not be, or skipped, would show).
+        var rng = SystemRandomNumberGenerator()
+        let runs: [[UInt8]] = [[0], [255], [254], [1], [128]]
+        var mismatches = 0
+        for trial in 0..<300 {
+            var alpha: [UInt8] = []
+            while alpha.count < 80 {
+                let value = runs[Int.random(in: 0..<runs.count, using: &rng)][0]
+                alpha += [UInt8](repeating: value, count: [1, 7, 8, 15, 16, 17, 32][Int.random(in: 0..<7, using: &rng)])
+            }
+            let count = Int.random(in: 1...alpha.count, using: &rng)
+            let src = (0..<alpha.count).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let before = (0..<alpha.count).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let k = [256, 255, 200][trial % 3], opaque = trial % 2 == 0
+            var dst = before
+            reel_blend_row(&dst, src, alpha, Int32(count), Int32(k), opaque ? 1 : 0)
+            for i in 0..<alpha.count {
+                let want = i < count ? reference(Int(before[i]), Int(src[i]), alpha: Int(alpha[i]), k: k, opaqueCopies: opaque) : before[i]
+                if dst[i] != want { mismatches += 1 }
+            }
+        }
+        XCTAssertEqual(mismatches, 0)
+    }
+
     func testChromaAlphaIsTheRoundedMeanOfItsLumaBlock() {
         // An odd luma width: the last chroma column covers one luma column, clamped.
         let width = 7

@@ -46,7 +46,9 @@ final class Compositor {
                     if firstDrawn == nil { firstDrawn = i }
                 }
             }
-            results.append(Result(state: state, picture: picture))
+            // A state the layer will not give again cannot be matched: keeping its picture
+            // would only make the layer above copy it.
+            results.append(state?.reusable == false ? Result(state: nil, picture: nil, kept: false) : Result(state: state, picture: picture))
         }
         last = results
         guard let picture else { throw MediaError(.internalFailure, path: "", "the compositor produced no picture") }

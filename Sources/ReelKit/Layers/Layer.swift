@@ -15,6 +15,9 @@ struct LayerContext {
     /// Set by the compositor for one `draw`: it holds no other reference to `picture` and will
     /// not reuse it, so the layer may draw into it (no full-frame copy) instead of a reference.
     var ownsPicture = false
+    /// The next output frame shows this very source frame again (a frame-rate conversion
+    /// repeating it): the screen layer keeps its canvas for it (see `LayerState.reusable`).
+    var nextShowsSameSource = false
 
     /// What a layer draws into: `picture` itself when the compositor handed it over
     /// (`ownsPicture`), else a new reference to it, which the blend copies on first write.
@@ -27,6 +30,11 @@ struct LayerContext {
 struct LayerState: Equatable {
     var object: AnyObject?
     var values: [Double] = []
+    /// False when the layer will not give this state again (its picture is not kept for a
+    /// repeat): the compositor then keeps neither the state nor the result, so the layers
+    /// above draw into that picture in place instead of copying it (3 MB a 1080x1920 frame)
+    /// for a reuse that cannot come. Not part of equality.
+    var reusable = true
 
     static func == (a: LayerState, b: LayerState) -> Bool { a.object === b.object && a.values == b.values }
 }

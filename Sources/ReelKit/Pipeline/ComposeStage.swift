@@ -60,9 +60,10 @@ final class ComposeStage: RenderStage, @unchecked Sendable {
         func emit(_ slots: [(slot: Int, item: SourceFrame)], segment index: Int) throws -> Bool {
             let segment = edit.segments[index]
             let afterHook = index > 0 && edit.segments[index - 1].isHook
-            for (slot, source) in slots {
-                let context = LayerContext(source: source, time: segment.sourceTime(ofLocalFrame: slot, fps: fps), segment: segment,
+            for (k, (slot, source)) in slots.enumerated() {
+                var context = LayerContext(source: source, time: segment.sourceTime(ofLocalFrame: slot, fps: fps), segment: segment,
                                            slot: slot, afterHook: afterHook)
+                context.nextShowsSameSource = k + 1 < slots.count && slots[k + 1].item === source
                 let out = try compositor.compose(context)
                 skippedUnchanged = screen.reused
                 out.pts = Int64(segment.outputStart + slot)
