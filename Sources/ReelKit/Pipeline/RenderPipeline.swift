@@ -34,6 +34,7 @@ public final class RenderPipeline: Sendable {
     /// the preview's PNG.
     public func run(outputs claimed: RenderOutputs? = nil) throws -> RenderSummary {
         let started = Date()
+        MallocArenas.limitForRender()   // before the stages' threads allocate (−10 MiB peak)
         let o = job.options
         let outputs = try claimed ?? RenderOutputs(claiming: o)
         let output = outputs.main, hashOutput = outputs.hashes
