@@ -233,3 +233,9 @@ int reel_limit_malloc_arenas(int count) {
     return 0;
 #endif
 }
+
+void reel_return_freed_heap_pages(void) {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}

@@ -78,4 +78,7 @@ void reel_avio_reader_free(struct AVIOContext **pb);
 /// glibc's malloc arenas: at most `count` (mallopt M_ARENA_MAX; `malloc.h` is not in Swift's
 /// Glibc module). Returns mallopt's result (1 on success, 0 if refused); 0 on another libc.
 int reel_limit_malloc_arenas(int count);
+/// Returns whole free pages inside every arena to the system (glibc malloc_trim(0), which
+/// also releases pages in the middle of the heap); nothing on another libc.
+void reel_return_freed_heap_pages(void);
 #endif
