@@ -18,6 +18,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 int reel_averror(int posix_errno) { return AVERROR(posix_errno); }
 int reel_averror_eof(void) { return AVERROR_EOF; }
@@ -220,4 +223,19 @@ void reel_avio_reader_free(struct AVIOContext **pb) {
     if (!pb || !*pb) return;
     av_freep(&(*pb)->buffer);
     avio_context_free(pb);
+}
+
+int reel_limit_malloc_arenas(int count) {
+#if defined(__GLIBC__)
+    return mallopt(M_ARENA_MAX, count);
+#else
+    (void)count;
+    return 0;
+#endif
+}
+
+void reel_return_freed_heap_pages(void) {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
 }

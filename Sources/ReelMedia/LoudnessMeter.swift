@@ -54,16 +54,20 @@ public struct Loudness: Sendable, Equatable, Codable {
 public final class LoudnessMeter {
     public static let sampleRate = 48000
     private let r128: AudioFilterGraph
-    private let upsampler: AudioFilterGraph
+    /// nil when the true peak is not asked for.
+    private let upsampler: AudioFilterGraph?
     private var integrated = Loudness.silenceIntegrated
     private var range = 0.0
     private var samplePeak: Float = 0
     private var truePeak: Float = 0
     private var result: Loudness?
 
-    public init() throws {
+    /// - Parameter truePeak: false skips the true peak (the result's `truePeak` is NaN, "not
+    ///   measured"): its 4x upsampling costs more CPU than the loudness itself, and a pass that
+    ///   only needs the integrated loudness (a layer's level, a limiter check) does not read it.
+    public init(truePeak: Bool = true) throws {
         r128 = try AudioFilterGraph([Filter("ebur128", ["metadata": "1"])], sampleRate: Self.sampleRate)
-        upsampler = try AudioFilterGraph([Filter("aresample", [.init(nil, "\(4 * Self.sampleRate)")])], sampleRate: Self.sampleRate)
+        upsampler = truePeak ? try AudioFilterGraph([Filter("aresample", [.init(nil, "\(4 * Self.sampleRate)")])], sampleRate: Self.sampleRate) : nil
     }
 
     /// Adds the next samples: two channels of equal length at 48 kHz.
@@ -72,7 +76,7 @@ public final class LoudnessMeter {
         _ = try AudioFilterGraph.validate(channels)
         samplePeak = max(samplePeak, Self.peak(channels))
         take(try r128.process(channels))
-        truePeak = max(truePeak, Self.peak(try upsampler.process(channels).map(\.channels)))
+        if let upsampler { truePeak = max(truePeak, Self.peak(try upsampler.process(channels).map(\.channels))) }
     }
 
     /// Ends the stream and returns the measurements of everything added.
@@ -83,7 +87,7 @@ public final class LoudnessMeter {
         // abrupt end would count otherwise, and ffmpeg's numbers would not be matched. A true
         // peak is never below the sample peak, so the last samples still count through that.
         truePeak = max(truePeak, samplePeak)
-        let loudness = Loudness(integrated: integrated, truePeak: Self.decibels(truePeak),
+        let loudness = Loudness(integrated: integrated, truePeak: upsampler == nil ? .nan : Self.decibels(truePeak),
                                 samplePeak: Self.decibels(samplePeak), range: range)
         result = loudness
         return loudness
@@ -113,12 +117,13 @@ public final class LoudnessMeter {
 extension LoudnessMeter {
     /// Decodes the best audio stream of a file (the one ffmpeg and the render pick), resampled to
     /// 48 kHz stereo as the render does, and measures it. nil when the file has no audio stream.
-    public static func measure(path: String) throws -> Loudness? {
+    /// `truePeak` as in `init`.
+    public static func measure(path: String, truePeak: Bool = true) throws -> Loudness? {
         let demuxer = try Demuxer(path: path)
         guard let index = demuxer.bestStream(.audio) else { return nil }
         let decoder = try Decoder(demuxer, stream: index)
         let resampler = Resampler(outputRate: sampleRate)
-        let meter = try LoudnessMeter()
+        let meter = try LoudnessMeter(truePeak: truePeak)
         // A measurement must not skip audio: the first damaged packet fails it.
         let frames = DecodedFrames(demuxer, decoder: decoder, damaged: .fail)
         while let frame = try frames.next() { try meter.add(try resampler.convert(frame)) }

@@ -124,6 +124,21 @@ final class LoudnessTests: XCTestCase {
         XCTAssertEqual(l.truePeak, 20 * log10(0.5), accuracy: 0.2)
     }
 
+    /// A pass that only needs the loudness skips the 4x upsampling: the same integrated
+    /// loudness, range and sample peak, and a true peak that says "not measured".
+    func testWithoutTruePeakTheRestIsTheSame() throws {
+        let x = peaky(seconds: 3)
+        let full = try measure(x)
+        let meter = try LoudnessMeter(truePeak: false)
+        for c in chunks(x) { try meter.add(c) }
+        let quick = try meter.finish()
+        XCTAssertEqual(quick.integrated, full.integrated)
+        XCTAssertEqual(quick.range, full.range)
+        XCTAssertEqual(quick.samplePeak, full.samplePeak)
+        XCTAssertTrue(quick.truePeak.isNaN)
+        XCTAssertTrue(full.truePeak.isFinite)
+    }
+
     func testWrongShapeThrows() throws {
         XCTAssertThrowsError(try LoudnessMeter().add([[0, 0, 0]]))
         XCTAssertThrowsError(try LoudnessMeter().add([[0, 0], [0]]))

@@ -74,4 +74,11 @@ void reel_install_interrupt(void *format_context);
 struct AVIOContext *reel_avio_reader(int fd);
 /// Frees a context from `reel_avio_reader` (and its buffer) after the format context is closed.
 void reel_avio_reader_free(struct AVIOContext **pb);
+
+/// glibc's malloc arenas: at most `count` (mallopt M_ARENA_MAX; `malloc.h` is not in Swift's
+/// Glibc module). Returns mallopt's result (1 on success, 0 if refused); 0 on another libc.
+int reel_limit_malloc_arenas(int count);
+/// Returns whole free pages inside every arena to the system (glibc malloc_trim(0), which
+/// also releases pages in the middle of the heap); nothing on another libc.
+void reel_return_freed_heap_pages(void);
 #endif

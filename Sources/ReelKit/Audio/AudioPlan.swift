@@ -40,8 +40,10 @@ final class AudioPlan {
         func gain(_ db: Double) -> Float { Float(pow(10, max(-40, min(30, db)) / 20)) }
         /// The loudness of `expectedFrames` video frames of samples, then what `rest` still holds
         /// (a limiter's look-ahead); a look-ahead's early calls may return nothing.
-        func loudness(_ frame: (Int) throws -> [[Float]], rest: () throws -> [[Float]] = { [[], []] }) throws -> Loudness {
-            let meter = try LoudnessMeter()
+        /// Only the mix's own pass reads a true peak (whether the limiter runs); the others
+        /// skip its 4x upsampling.
+        func loudness(truePeak: Bool = false, _ frame: (Int) throws -> [[Float]], rest: () throws -> [[Float]] = { [[], []] }) throws -> Loudness {
+            let meter = try LoudnessMeter(truePeak: truePeak)
             func add(_ samples: [[Float]]) throws { if !(samples.first?.isEmpty ?? true) { try meter.add(samples) } }
             for n in 0..<expectedFrames { try add(try frame(n)) }   // streaming: one frame held at a time
             try add(try rest())
@@ -72,14 +74,14 @@ final class AudioPlan {
             if !l.isSilent { screenGain = gain(Self.speechReference - (voice == nil ? 0 : 10) - l.integrated) }
             parts.append(String(format: "recording %.1f LUFS", l.integrated))
         }
-        if let m = music, let l = try LoudnessMeter.measure(path: m.path), !l.isSilent {
+        if let m = music, let l = try LoudnessMeter.measure(path: m.path, truePeak: false), !l.isSilent {
             let level = (voice == nil && screen == nil) ? Self.speechReference : Self.speechReference + o.musicVolume
             musicGain = gain(level - l.integrated)
             parts.append(String(format: "music %.1f LUFS", l.integrated))
         }
         if (tapes.voice?.frames ?? 0) > 0 || (tapes.screen?.frames ?? 0) > 0 { tapedPasses += 1 }
         let mixer = try makeMixer(expectedFrames: expectedFrames, tapes: tapes)
-        let mix = try loudness { n in
+        let mix = try loudness(truePeak: true) { n in
             let samples = try mixer.frame(n)
             mixTape?.record(n, samples)
             return samples

@@ -34,6 +34,7 @@ public final class RenderPipeline: Sendable {
     /// the preview's PNG.
     public func run(outputs claimed: RenderOutputs? = nil) throws -> RenderSummary {
         let started = Date()
+        ProcessMemory.limitArenas()   // before the stages' threads allocate
         let o = job.options
         let outputs = try claimed ?? RenderOutputs(claiming: o)
         let output = outputs.main, hashOutput = outputs.hashes
@@ -41,6 +42,8 @@ public final class RenderPipeline: Sendable {
         let preview = o.previewAt != nil
         let audio = preview ? nil : AudioPlan(options: o, edit: job.edit, sources: job.audio)
         try audio?.measure(expectedFrames: job.expectedFrames)
+        // The planner's and the loudness passes' freed memory (tapes) stays resident otherwise.
+        ProcessMemory.returnFreedPages()
         do {
             let sources = BoundedQueue<SourceMessage>(capacity: Self.queueCapacity)
             let canvases = BoundedQueue<Frame>(capacity: Self.queueCapacity)

@@ -37,7 +37,10 @@ final class VideoFrameReader {
         guard let index = demuxer.bestStream(.video) else { throw MediaError(.invalidInput, path: path, "no video stream") }
         // libavcodec's native VP8/VP9 decoders drop the alpha layer WebM keeps beside the
         // picture; libvpx's decoders return it (yuva420p).
-        decoder = try Decoder(demuxer, stream: index, threads: threads,
+        // Automatic threads: the recording's rule (`DecodeStage.automaticThreads`). The
+        // presenter's decode is ~4 % of a render's CPU and runs ahead of compose, and each of
+        // libvpx's threads (per decoder: colour and alpha) holds buffers of its own.
+        decoder = try Decoder(demuxer, stream: index, threads: threads == 0 ? DecodeStage.automaticThreads : threads,
                               preferredDecoder: try AlphaLayer.decoder(path: path, stream: index))
         frames = DecodedFrames(demuxer, decoder: decoder)
         timeBase = decoder.timeBase
