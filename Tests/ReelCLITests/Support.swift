@@ -40,7 +40,15 @@ enum Paths {
         #endif
     }
 
-    static var reel: URL { productsDirectory.appendingPathComponent("reel") }
+    /// The reel under test: the debug build next to the test runner, or the binary named by
+    /// `REEL_TEST_BINARY` (Scripts/test points it at an optimized build: the CLI tests spend
+    /// most of their time inside reel, and unoptimized Swift pixel loops are several times slower).
+    static var reel: URL {
+        if let path = ProcessInfo.processInfo.environment["REEL_TEST_BINARY"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        return productsDirectory.appendingPathComponent("reel")
+    }
 
     /// First match for `name` on PATH (plus the usual system directories).
     static func which(_ name: String) -> URL? {
@@ -365,7 +373,8 @@ class ReelTestCase: XCTestCase {
         let reel = Paths.reel
         guard FileManager.default.isExecutableFile(atPath: reel.path) else {
             throw TestFailure("reel binary not found at \(reel.path) (productsDirectory = "
-                              + "\(Paths.productsDirectory.path)); build it with `swift build`")
+                              + "\(Paths.productsDirectory.path), REEL_TEST_BINARY = "
+                              + "\(ProcessInfo.processInfo.environment["REEL_TEST_BINARY"] ?? "unset")); build it with `swift build`")
         }
         workDir = FileManager.default.temporaryDirectory
             .appendingPathComponent("reel-e2e-\(UUID().uuidString)")
