@@ -88,7 +88,7 @@ final class PresenterTests: ReelTestCase {
         // The sticker changes pixels only inside the presenter's box.
         var changed: (minX: Int, minY: Int, maxX: Int, maxY: Int)? = nil
         for y in 0..<1920 {
-            for x in 0..<1080 where zip(a.pixel(x, y), b.pixel(x, y)).map({ abs($0 - $1) }).reduce(0, +) > 90 {
+            for x in 0..<1080 where a.difference(from: b, x, y) > 90 {
                 changed = (min(changed?.minX ?? x, x), min(changed?.minY ?? y, y), max(changed?.maxX ?? x, x), max(changed?.maxY ?? y, y))
             }
         }

@@ -215,6 +215,15 @@ struct Frame {
         return (0..<channels).map { Int(bytes[i + $0]) }
     }
 
+    /// Sum over the channels of |self - other| at (x, y). Allocates nothing: whole-frame loops
+    /// call it millions of times in the unoptimized test build.
+    func difference(from other: Frame, _ x: Int, _ y: Int) -> Int {
+        let i = (y * width + x) * channels
+        var sum = 0
+        for c in 0..<channels { sum += abs(Int(bytes[i + c]) - Int(other.bytes[i + c])) }
+        return sum
+    }
+
     /// Mean of each channel over a (2r+1)^2 block centred on (x, y), clamped to the frame.
     func average(_ x: Int, _ y: Int, radius r: Int = 4) -> [Double] {
         var sum = [Double](repeating: 0, count: channels)
