@@ -55,9 +55,9 @@ final class PresenterTests: ReelTestCase {
         var greenish = 0, skin = 0
         for y in stride(from: 0, to: 1920, by: 2) {
             for x in stride(from: 0, to: 1080, by: 2) {
-                let p = f.pixel(x, y)
-                if p[1] > 140 && p[0] < 60 && p[2] < 110 { greenish += 1 }
-                if p[0] > 200 && p[1] > 120 && p[1] < 180 && p[2] < 110 { skin += 1 }
+                let (r, g, b) = (f.value(x, y, 0), f.value(x, y, 1), f.value(x, y, 2))
+                if g > 140 && r < 60 && b < 110 { greenish += 1 }
+                if r > 200 && g > 120 && g < 180 && b < 110 { skin += 1 }
             }
         }
         XCTAssertEqual(greenish, 0, "key-coloured pixels left: \(greenish)")
@@ -136,7 +136,7 @@ final class PresenterTests: ReelTestCase {
             // The presenter's box: 540x540 in the middle of the canvas; the sticker is the red in it.
             var sum = 0.0, n = 0.0
             for y in 690..<1230 { for x in 270..<810 {
-                let p = f.pixel(x, y); if p[0] > 170 && p[1] < 90 && p[2] < 90 { sum += Double(x); n += 1 }
+                if f.value(x, y, 0) > 170 && f.value(x, y, 1) < 90 && f.value(x, y, 2) < 90 { sum += Double(x); n += 1 }
             } }
             guard n > 50 else { throw TestFailure("no sticker found at \(t) s (\(n) red pixels)") }
             return sum / n

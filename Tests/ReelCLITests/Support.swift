@@ -215,6 +215,9 @@ struct Frame {
         return (0..<channels).map { Int(bytes[i + $0]) }
     }
 
+    /// Channel `c` of the pixel at (x, y), without building an array (see `difference`).
+    func value(_ x: Int, _ y: Int, _ c: Int) -> Int { Int(bytes[(y * width + x) * channels + c]) }
+
     /// Sum over the channels of |self - other| at (x, y). Allocates nothing: whole-frame loops
     /// call it millions of times in the unoptimized test build.
     func difference(from other: Frame, _ x: Int, _ y: Int) -> Int {
