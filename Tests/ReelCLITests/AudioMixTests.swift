@@ -2,6 +2,10 @@ import XCTest
 
 /// The audio mix, measured with ffmpeg's own filters (ebur128, bandpass + astats), never reel.
 final class AudioMixTests: ReelTestCase {
+    /// Every check here is on the sound: the picture is rendered small (a ninth of the default
+    /// pixels) so the renders spend their time on the audio path these tests are about.
+    static let picture = ["--size", "360x640"]
+
     /// Makes an audio (or audio+video) file with ffmpeg from lavfi sources and a filter.
     func make(_ name: String, _ inputs: [String], filter: String? = nil, codec: [String]) throws -> URL {
         let (_, ffmpeg) = try Tools.requireFFmpeg()
@@ -42,7 +46,7 @@ final class AudioMixTests: ReelTestCase {
                                    filter: "[0]highpass=f=150,lowpass=f=3800,volume='if(lt(mod(t,0.5),0.3),1,0)':eval=frame,volume=\(level - measured)dB",
                                    codec: ["-c:a", "pcm_s16le"])
             XCTAssertEqual(try ebur128(leveled).integrated, level, accuracy: 1.0)
-            let out = try render("media/recording-16x9.mp4", ["--voice", leveled.path], name: name)
+            let out = try render("media/recording-16x9.mp4", ["--voice", leveled.path] + Self.picture, name: name)
             let (i, tp) = try ebur128(out)
             // The issue allows ±1 LU; reel aims at ±0.3 (the limiter is measured after, not guessed).
             XCTAssertEqual(i, -14, accuracy: 0.5, "\(name) voice: \(i) LUFS")
@@ -60,7 +64,7 @@ final class AudioMixTests: ReelTestCase {
                              filter: "[0]highpass=f=150,lowpass=f=3800,volume='if(lt(mod(t,0.5),0.3),1,0)':eval=frame,volume=-22dB[v];[v][1]amix=inputs=2:normalize=0",
                              codec: ["-c:a", "pcm_s16le"])
         let out = workDir.appendingPathComponent("peaky.mp4")
-        let r = try reel(["render", Paths.fixture("media/recording-16x9.mp4").path, "-o", out.path, "--force", "--voice", peaky.path])
+        let r = try reel(["render", Paths.fixture("media/recording-16x9.mp4").path, "-o", out.path, "--force", "--voice", peaky.path] + Self.picture)
         XCTAssertEqual(r.exitCode, 0, r.summary)
         XCTAssertTrue(r.stdoutString.contains("limiter on"), "this voice should need the limiter: \(r.stdoutString)")
         let (i, tp) = try ebur128(out)
@@ -84,7 +88,7 @@ final class AudioMixTests: ReelTestCase {
         let v = try make("v.wav", ["sine=frequency=2000:sample_rate=48000:duration=4"],
                          filter: "[0]volume='if(between(t,0.5,2.0),0.5,0)':eval=frame", codec: ["-c:a", "pcm_s16le"])
         let m = try make("m.wav", ["sine=frequency=150:sample_rate=48000:duration=8"], filter: "[0]volume=0.3", codec: ["-c:a", "pcm_s16le"])
-        let out = try render("media/recording-16x9.mp4", ["--voice", v.path, "--music", m.path])
+        let out = try render("media/recording-16x9.mp4", ["--voice", v.path, "--music", m.path] + Self.picture)
         let speaking = try bandLevel(out, from: 1.0, to: 1.8, frequency: 150)
         let gap = try bandLevel(out, from: 2.8, to: 3.5, frequency: 150)
         XCTAssertGreaterThanOrEqual(gap - speaking, 6, "music \(speaking) dB under the voice vs \(gap) dB in the gap")
@@ -100,7 +104,7 @@ final class AudioMixTests: ReelTestCase {
         let rec = try make("rec.mp4", ["testsrc=size=320x240:rate=30:duration=4", "sine=frequency=3000:sample_rate=22050:duration=4"],
                            codec: ["-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-ar", "22050", "-ac", "1"])
         let out = workDir.appendingPathComponent("mixed.mp4")
-        let r = try reel(["render", rec.path, "-o", out.path, "--voice", v.path, "--music", m.path, "--screen-audio", "on"])
+        let r = try reel(["render", rec.path, "-o", out.path, "--voice", v.path, "--music", m.path, "--screen-audio", "on"] + Self.picture)
         XCTAssertEqual(r.exitCode, 0, r.summary)
         let info = try ffprobeJSON(out, ["-show_entries", "stream=codec_type,codec_name,profile,sample_rate,channels,duration"])
         let audio = (info["streams"] as? [[String: Any]] ?? []).first { $0["codec_type"] as? String == "audio" } ?? [:]
@@ -126,11 +130,11 @@ final class AudioMixTests: ReelTestCase {
             }
             return times
         }
-        let plain = try render("media/recording-16x9.mp4", ["--voice", v.path], name: "plain")
+        let plain = try render("media/recording-16x9.mp4", ["--voice", v.path] + Self.picture, name: "plain")
         let p = try onset(plain)
         XCTAssertEqual(p.count, 1); XCTAssertEqual(p.first ?? -1, 1.2, accuracy: 1.0 / 30)
         // Hook 1.0–2.0 s holds the click (at 0.2 s of the output), and the body has it at 1 + 1.2 s.
-        let hooked = try render("media/recording-16x9.mp4", ["--voice", v.path, "--hook", "1:1"], name: "hooked")
+        let hooked = try render("media/recording-16x9.mp4", ["--voice", v.path, "--hook", "1:1"] + Self.picture, name: "hooked")
         let h = try onset(hooked)
         XCTAssertEqual(h.count, 2, "\(h)")
         XCTAssertEqual(h.first ?? -1, 0.2, accuracy: 1.0 / 30)

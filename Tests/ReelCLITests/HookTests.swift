@@ -122,12 +122,14 @@ final class HookTests: ReelTestCase {
         For the first time, video is directly optimizable!
         """)
         let out = workDir.appendingPathComponent("auto.mp4")
-        let r = try reel(["render", clip.path, "-o", out.path, "--hook", "auto", "--subtitles", cues.path, "--hook-keywords", "优化"])
+        // Only the choice (stdout) is checked: the picture is rendered small.
+        let small = ["--size", "360x640"]
+        let r = try reel(["render", clip.path, "-o", out.path, "--hook", "auto", "--subtitles", cues.path, "--hook-keywords", "优化"] + small)
         XCTAssertEqual(r.exitCode, 0, r.summary)
         XCTAssertTrue(r.stdoutString.contains("hook 3.50–5.50 s"), r.stdoutString)
         XCTAssertTrue(r.stdoutString.contains("keyword '优化'"), r.stdoutString)
         // Deterministic: the same choice again.
-        let again = try reel(["render", clip.path, "-o", out.path, "--force", "--hook", "auto", "--subtitles", cues.path, "--hook-keywords", "优化"])
+        let again = try reel(["render", clip.path, "-o", out.path, "--force", "--hook", "auto", "--subtitles", cues.path, "--hook-keywords", "优化"] + small)
         XCTAssertEqual(r.stdoutString.split(separator: "\n").last, again.stdoutString.split(separator: "\n").last)
     }
 

@@ -40,7 +40,15 @@ enum Paths {
         #endif
     }
 
-    static var reel: URL { productsDirectory.appendingPathComponent("reel") }
+    /// The reel under test: the debug build next to the test runner, or the binary named by
+    /// `REEL_TEST_BINARY` (Scripts/test points it at an optimized build: the CLI tests spend
+    /// most of their time inside reel, and unoptimized Swift pixel loops are several times slower).
+    static var reel: URL {
+        if let path = ProcessInfo.processInfo.environment["REEL_TEST_BINARY"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        return productsDirectory.appendingPathComponent("reel")
+    }
 
     /// First match for `name` on PATH (plus the usual system directories).
     static func which(_ name: String) -> URL? {
@@ -207,6 +215,18 @@ struct Frame {
         return (0..<channels).map { Int(bytes[i + $0]) }
     }
 
+    /// Channel `c` of the pixel at (x, y), without building an array (see `difference`).
+    func value(_ x: Int, _ y: Int, _ c: Int) -> Int { Int(bytes[(y * width + x) * channels + c]) }
+
+    /// Sum over the channels of |self - other| at (x, y). Allocates nothing: whole-frame loops
+    /// call it millions of times in the unoptimized test build.
+    func difference(from other: Frame, _ x: Int, _ y: Int) -> Int {
+        let i = (y * width + x) * channels
+        var sum = 0
+        for c in 0..<channels { sum += abs(Int(bytes[i + c]) - Int(other.bytes[i + c])) }
+        return sum
+    }
+
     /// Mean of each channel over a (2r+1)^2 block centred on (x, y), clamped to the frame.
     func average(_ x: Int, _ y: Int, radius r: Int = 4) -> [Double] {
         var sum = [Double](repeating: 0, count: channels)
@@ -365,7 +385,8 @@ class ReelTestCase: XCTestCase {
         let reel = Paths.reel
         guard FileManager.default.isExecutableFile(atPath: reel.path) else {
             throw TestFailure("reel binary not found at \(reel.path) (productsDirectory = "
-                              + "\(Paths.productsDirectory.path)); build it with `swift build`")
+                              + "\(Paths.productsDirectory.path), REEL_TEST_BINARY = "
+                              + "\(ProcessInfo.processInfo.environment["REEL_TEST_BINARY"] ?? "unset")); build it with `swift build`")
         }
         workDir = FileManager.default.temporaryDirectory
             .appendingPathComponent("reel-e2e-\(UUID().uuidString)")
