@@ -41,8 +41,8 @@ enum Paths {
     }
 
     /// The reel under test: the debug build next to the test runner, or the binary named by
-    /// `REEL_TEST_BINARY` (Scripts/test points it at an optimized build: the CLI tests spend
-    /// most of their time inside reel, and unoptimized Swift pixel loops are several times slower).
+    /// `REEL_TEST_BINARY` (unset in CI; for timing the suite against another build, e.g. a
+    /// release reel, as measured in the CI-time notes).
     static var reel: URL {
         if let path = ProcessInfo.processInfo.environment["REEL_TEST_BINARY"], !path.isEmpty {
             return URL(fileURLWithPath: path)
@@ -210,10 +210,7 @@ struct Frame {
     let channels: Int
     let bytes: [UInt8]
 
-    func pixel(_ x: Int, _ y: Int) -> [Int] {
-        let i = (y * width + x) * channels
-        return (0..<channels).map { Int(bytes[i + $0]) }
-    }
+    func pixel(_ x: Int, _ y: Int) -> [Int] { (0..<channels).map { value(x, y, $0) } }
 
     /// Channel `c` of the pixel at (x, y), without building an array (see `difference`).
     func value(_ x: Int, _ y: Int, _ c: Int) -> Int { Int(bytes[(y * width + x) * channels + c]) }
